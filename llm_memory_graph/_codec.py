@@ -1,0 +1,66 @@
+"""Store-neutral encodings: page cursors, timestamps as integers, metadata values as keys.
+
+Both stores and both facades use these, so a cursor from one page of a SQLite graph means
+the same thing as one from Neo4j, and metadata equality has one meaning everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime, timedelta
+
+from .errors import InvalidCursorError
+
+__all__ = [
+    "decode_cursor",
+    "encode_cursor",
+    "from_micros",
+    "meta_value",
+    "to_micros",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_CURSOR_PREFIX = "c1:"
+
+
+def to_micros(value: datetime) -> int:
+    """Return a timezone-aware datetime as whole microseconds since the Unix epoch."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def from_micros(value: int) -> datetime:
+    """Return the UTC datetime ``value`` microseconds after the Unix epoch."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def encode_cursor(created_at: datetime, node_id: str) -> str:
+    """Return an opaque cursor pointing just after the node with this (created_at, id)."""
+    raw = f"{_CURSOR_PREFIX}{to_micros(created_at)}:{node_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Return the (created_at, id) a cursor points after, or raise ``InvalidCursorError``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, micros, node_id = raw.split(":")
+        if prefix + ":" != _CURSOR_PREFIX or not node_id:
+            raise ValueError(raw)
+        return from_micros(int(micros)), node_id
+    except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
+        raise InvalidCursorError(cursor) from None
+
+
+def meta_value(value: object) -> str:
+    """Return the canonical text of a scalar metadata value, the key of equality filters.
+
+    Integral floats compare equal to integers (``3.0 == 3``, as in Cypher), booleans never
+    equal numbers, and strings never equal numbers.
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+

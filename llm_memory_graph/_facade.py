@@ -1,0 +1,147 @@
+"""What both facades share and that does no I/O: references, filters, the default file.
+
+``aio.py`` and the ``graph.py`` generated from it stay thin by calling these.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import JsonValue
+
+from .errors import GraphClosedError, InvalidInputError
+from .schema import (
+    Direction,
+    EdgeType,
+    MetadataScalar,
+    NodeFilter,
+    NodeType,
+    NodeBase,
+    validating,
+)
+
+__all__ = [
+    "DB_ENV",
+    "GraphState",
+    "NodeRef",
+    "build_filter",
+    "default_db_path",
+    "node_fields",
+    "optional_id",
+    "parse_direction",
+    "parse_edge_types",
+    "ref_id",
+    "require_open",
+]
+
+#: A node, or its id.
+NodeRef = str | NodeBase
+
+#: Environment variable naming the embedded database file.
+DB_ENV = "LLM_MEMORY_GRAPH_DB"
+
+
+class GraphState(Enum):
+    """Lifecycle of a graph: usable until closed, then never again."""
+
+    OPENED = "opened"
+    CLOSED = "closed"
+
+
+def require_open(state: GraphState) -> None:
+    """Raise ``GraphClosedError`` once the graph has been closed."""
+    if state is GraphState.CLOSED:
+        raise GraphClosedError()
+
+
+def default_db_path() -> Path:
+    """Return ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return user_data_path("llm-memory-graph", appauthor=False) / "graph.db"
+
+
+def ref_id(ref: NodeRef, field: str) -> str:
+    """Return the id of a node or of an id string; ``field`` names the argument in errors."""
+    if isinstance(ref, NodeBase):
+        return ref.id
+    if isinstance(ref, str) and ref:
+        return ref
+    raise InvalidInputError(f"expected a node or a node id, got {ref!r}", field=field)
+
+
+def optional_id(ref: NodeRef | None, field: str) -> str | None:
+    """Return ``ref_id(ref)``, or ``None`` when ``ref`` is ``None``."""
+    return None if ref is None else ref_id(ref, field)
+
+
+def node_fields(
+    metadata: Mapping[str, JsonValue] | None, id: str | None, created_at: datetime | None
+) -> dict[str, Any]:
+    """Return the optional fields every node shares, leaving out those not given."""
+    fields: dict[str, Any] = {"metadata": dict(metadata or {})}
+    if id is not None:
+        fields["id"] = id
+    if created_at is not None:
+        fields["created_at"] = created_at
+    return fields
+
+
+def parse_direction(value: Direction | str, field: str = "direction") -> Direction:
+    """Parse a direction name such as ``"up"``."""
+    try:
+        return Direction(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"unknown direction {value!r}; expected one of {', '.join(Direction)}", field=field
+        ) from None
+
+
+def parse_edge_types(values: Iterable[EdgeType | str] | None) -> frozenset[EdgeType] | None:
+    """Parse edge type names such as ``"GENERATES"``; ``None`` keeps the store's default."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    try:
+        return frozenset(EdgeType(str(v).upper()) for v in values)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"{exc}; expected names from {', '.join(EdgeType)}", field="edge_types"
+        ) from None
+
+
+def build_filter(
+    *,
+    types: Iterable[NodeType | str] | NodeType | str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    conversation: NodeRef | None = None,
+    agent: NodeRef | None = None,
+    user_id: str | None = None,
+    name: str | None = None,
+    model: str | None = None,
+    metadata: Mapping[str, MetadataScalar] | None = None,
+) -> NodeFilter:
+    """Build and validate a ``NodeFilter`` from the facade's keyword arguments."""
+    if isinstance(types, str):
+        types = [types]
+    with validating("filter"):
+        return NodeFilter(
+            types=tuple(types or ()),  # type: ignore[arg-type]
+            since=since,
+            until=until,
+            conversation_id=ref_id(conversation, "conversation") if conversation is not None else None,
+            agent_id=ref_id(agent, "agent") if agent is not None else None,
+            user_id=user_id,
+            name=name,
+            model=model,
+            metadata=dict(metadata or {}),
+        )

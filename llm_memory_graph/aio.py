@@ -1,0 +1,654 @@
+# Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.
+"""AsyncMemoryGraph: the asyncio API, and the source that ``graph.py`` is generated from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import JsonValue
+
+from ._facade import (
+    GraphState,
+    NodeRef,
+    build_filter,
+    default_db_path,
+    node_fields,
+    optional_id,
+    parse_direction,
+    parse_edge_types,
+    ref_id,
+    require_open,
+)
+from .errors import InvalidInputError
+from .schema import (
+    Agent,
+    Completion,
+    Context,
+    Conversation,
+    ConversationStatus,
+    Deleted,
+    DependsOn,
+    DerivedFrom,
+    Document,
+    Edge,
+    EdgeType,
+    Feedback,
+    FeedbackSource,
+    Generates,
+    Lineage,
+    MetadataScalar,
+    Neighbor,
+    Node,
+    NodeBase,
+    NodeType,
+    Page,
+    Prompt,
+    Rates,
+    References,
+    RequestSnapshot,
+    Stats,
+    ToolInvocation,
+    ToolStatus,
+    TransfersTo,
+    Triggers,
+    edge_class,
+    utcnow,
+    validating,
+)
+from .stores.base import AsyncGraphStore
+from .stores.sqlite import AsyncSQLiteStore
+
+__all__ = ["AsyncMemoryGraph"]
+
+
+class AsyncMemoryGraph:
+    """Record what an LLM system does as a graph, and ask where its answers came from.
+
+        async with AsyncMemoryGraph.open("graph.db") as graph:
+            chat = await graph.start_conversation(user_id="u-42")
+            prompt = await graph.add_prompt("What is WAL mode?", conversation=chat)
+            answer = await graph.add_completion(prompt, "It is ...", response_model="gpt-4o")
+
+    Safe to share between tasks. Every write is one atomic, idempotent store call: pass
+    ``id=`` to make a retried call a no-op instead of a duplicate.
+
+    :param store: where the graph lives; see ``open()`` for the usual shortcut.
+    """
+
+    def __init__(self, *, store: AsyncGraphStore) -> None:
+        self._store = store
+        self._state = GraphState.OPENED
+
+    @classmethod
+    def open(
+        cls, target: str | Path | None = None, *, timeout: float = 5.0, durable: bool = False
+    ) -> AsyncMemoryGraph:
+        """Return a graph on an embedded SQLite file; nothing is read until first use.
+
+        :param target: the database file; ``":memory:"`` for a throwaway graph; default
+            ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder.
+        :param timeout: seconds to wait for another writer's lock (default 5).
+        :param durable: fsync every commit (default ``False``: survives a crashed process,
+            not a power cut).
+        """
+        path = default_db_path() if target is None else Path(target)
+        if target is None or str(target) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(store=AsyncSQLiteStore(path, timeout=timeout, durable=durable))
+
+    @property
+    def store(self) -> AsyncGraphStore:
+        """The store this graph writes to."""
+        return self._store
+
+    async def __aenter__(self) -> AsyncMemoryGraph:
+        require_open(self._state)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the store; later calls raise ``GraphClosedError``. Closing twice is allowed."""
+        if self._state is not GraphState.CLOSED:
+            self._state = GraphState.CLOSED
+            await self._store.aclose()
+
+    # ------------------------------------------------------------ raw writes
+
+    async def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """Write any nodes and edges in one atomic, idempotent batch.
+
+        :returns: the nodes as stored (conversation items carry their sequence number).
+        :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
+        """
+        require_open(self._state)
+        return await self._store.upsert(nodes, edges)
+
+    async def link(
+        self,
+        source: NodeRef,
+        target: NodeRef,
+        edge_type: EdgeType | str,
+        *,
+        metadata: Mapping[str, JsonValue] | None = None,
+        **properties: Any,
+    ) -> Edge:
+        """Add one edge of any caller-written type, with its typed ``properties``.
+
+        :raises EdgeEndpointError: if an end is missing or of a type the edge cannot join.
+        """
+        cls = edge_class(str(edge_type).upper())
+        with validating("edge"):
+            edge: Edge = cls(  # type: ignore[assignment]
+                source_id=ref_id(source, "source"),
+                target_id=ref_id(target, "target"),
+                metadata=dict(metadata or {}),
+                **properties,
+            )
+        await self.add(edges=[edge])
+        return edge
+
+    # ------------------------------------------------------------ conversations and agents
+
+    async def start_conversation(
+        self,
+        title: str | None = None,
+        *,
+        user_id: str | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Conversation:
+        """Start a conversation (a session); items appended to it are numbered in order.
+
+        :param user_id: the end user; copied onto every item appended to the conversation.
+        """
+        with validating("conversation"):
+            node = Conversation(title=title, user_id=user_id, **node_fields(metadata, id, created_at))
+        return await self._add_one(node)  # type: ignore[return-value]
+
+    async def close_conversation(self, conversation: NodeRef) -> Conversation:
+        """Mark a conversation closed; appending to it afterwards is an error."""
+        current = await self._get_typed(conversation, NodeType.CONVERSATION, "conversation")
+        closed = current.model_copy(update={"status": ConversationStatus.CLOSED, "closed_at": utcnow()})
+        return await self._add_one(closed)  # type: ignore[return-value]
+
+    async def register_agent(
+        self,
+        name: str,
+        *,
+        role: str | None = None,
+        description: str | None = None,
+        capabilities: Iterable[str] = (),
+        model: str | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+    ) -> Agent:
+        """Return the agent called ``name``, recording it first if it is new.
+
+        With ``id`` given, the agent is written (or rewritten) under that id instead.
+        """
+        with validating("agent"):
+            agent = Agent(
+                name=name,
+                role=role,
+                description=description,
+                capabilities=list(capabilities),
+                model=model,
+                **node_fields(metadata, id, None),
+            )
+        if id is None:
+            found = await self.find(types=NodeType.AGENT, name=name, limit=1)
+            if found.items:
+                return found.items[0]  # type: ignore[return-value]
+        return await self._add_one(agent)  # type: ignore[return-value]
+
+    async def hand_off(
+        self,
+        from_agent: NodeRef,
+        to_agent: NodeRef,
+        *,
+        reason: str | None = None,
+        conversation: NodeRef | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+    ) -> TransfersTo:
+        """Record that one agent handed the work to another (a TRANSFERS_TO edge)."""
+        with validating("hand_off"):
+            edge = TransfersTo(
+                source_id=ref_id(from_agent, "from_agent"),
+                target_id=ref_id(to_agent, "to_agent"),
+                reason=reason,
+                conversation_id=optional_id(conversation, "conversation"),
+                metadata=dict(metadata or {}),
+            )
+        await self.add(edges=[edge])
+        return edge
+
+    # ------------------------------------------------------------ conversation items
+
+    async def add_prompt(
+        self,
+        content: str,
+        *,
+        conversation: NodeRef | None = None,
+        agent: NodeRef | None = None,
+        role: str = "user",
+        triggered_by: NodeRef | None = None,
+        depends_on: Iterable[NodeRef] = (),
+        token_count: int | None = None,
+        user_id: str | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Prompt:
+        """Record a prompt, appended to ``conversation`` when given.
+
+        :param agent: the agent that sent it (a HANDLED_BY edge).
+        :param triggered_by: the tool call whose result prompted it (a TRIGGERS edge).
+        :param depends_on: earlier items whose output it uses, such as another agent's
+            completion (DEPENDS_ON edges).
+        """
+        with validating("prompt"):
+            node = Prompt(
+                content=content,
+                role=role,
+                token_count=token_count,
+                conversation_id=optional_id(conversation, "conversation"),
+                agent_id=optional_id(agent, "agent"),
+                user_id=user_id,
+                **node_fields(metadata, id, created_at),
+            )
+            edges: list[Edge] = [
+                DependsOn(source_id=node.id, target_id=ref_id(d, "depends_on")) for d in depends_on
+            ]
+            if triggered_by is not None:
+                edges.append(Triggers(source_id=ref_id(triggered_by, "triggered_by"), target_id=node.id))
+        return await self._add_one(node, edges)  # type: ignore[return-value]
+
+    async def add_completion(
+        self,
+        prompt: NodeRef,
+        content: str,
+        *,
+        agent: NodeRef | None = None,
+        provider: str | None = None,
+        request_model: str | None = None,
+        response_model: str | None = None,
+        response_id: str | None = None,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+        cached_input_tokens: int | None = None,
+        reasoning_tokens: int | None = None,
+        total_tokens: int | None = None,
+        cost_usd: float | None = None,
+        latency_ms: float | None = None,
+        finish_reason: str | None = None,
+        error: str | None = None,
+        request: RequestSnapshot | Mapping[str, Any] | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Completion:
+        """Record a model's answer to ``prompt`` (a GENERATES edge), in the prompt's conversation.
+
+        :param agent: the agent that made the call; default: the prompt's agent.
+        :param request: what was sent (messages, tools, parameters) so the call can be
+            replayed; a ``RequestSnapshot`` or a dict of its fields.
+        """
+        source: Prompt = await self._get_typed(prompt, NodeType.PROMPT, "prompt")  # type: ignore[assignment]
+        with validating("completion"):
+            node = Completion(
+                content=content,
+                provider=provider,
+                request_model=request_model,
+                response_model=response_model,
+                response_id=response_id,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                cached_input_tokens=cached_input_tokens,
+                reasoning_tokens=reasoning_tokens,
+                total_tokens=total_tokens,
+                cost_usd=cost_usd,
+                latency_ms=latency_ms,
+                finish_reason=finish_reason,
+                error=error,
+                request=request,  # type: ignore[arg-type]
+                conversation_id=source.conversation_id,
+                agent_id=optional_id(agent, "agent") or source.agent_id,
+                **node_fields(metadata, id, created_at),
+            )
+        edge = Generates(source_id=source.id, target_id=node.id)
+        return await self._add_one(node, [edge])  # type: ignore[return-value]
+
+    async def add_tool_invocation(
+        self,
+        completion: NodeRef,
+        tool_name: str,
+        *,
+        arguments: Mapping[str, JsonValue] | None = None,
+        result: JsonValue = None,
+        error: str | None = None,
+        status: ToolStatus | str | None = None,
+        duration_ms: float | None = None,
+        tool_call_id: str | None = None,
+        agent: NodeRef | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> ToolInvocation:
+        """Record a tool call that ``completion`` asked for (a TRIGGERS edge).
+
+        :param status: ``success``, ``error`` or ``pending``; default ``error`` when
+            ``error`` is given, else ``success``.
+        :param agent: the agent that ran the tool; default: the completion's agent.
+        """
+        source: Completion = await self._get_typed(completion, NodeType.COMPLETION, "completion")  # type: ignore[assignment]
+        with validating("tool_invocation"):
+            node = ToolInvocation(
+                tool_name=tool_name,
+                tool_call_id=tool_call_id,
+                arguments=dict(arguments or {}),
+                result=result,
+                error=error,
+                status=status or (ToolStatus.ERROR if error is not None else ToolStatus.SUCCESS),  # type: ignore[arg-type]
+                duration_ms=duration_ms,
+                conversation_id=source.conversation_id,
+                agent_id=optional_id(agent, "agent") or source.agent_id,
+                **node_fields(metadata, id, created_at),
+            )
+        edge = Triggers(source_id=source.id, target_id=node.id)
+        return await self._add_one(node, [edge])  # type: ignore[return-value]
+
+    async def add_document(
+        self,
+        content: str,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        uri: str | None = None,
+        chunk_index: int | None = None,
+        chunk_count: int | None = None,
+        mime_type: str | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Document:
+        """Record a document or chunk that retrieval can bring into prompts."""
+        with validating("document"):
+            node = Document(
+                content=content,
+                title=title,
+                source=source,
+                uri=uri,
+                chunk_index=chunk_index,
+                chunk_count=chunk_count,
+                mime_type=mime_type,
+                **node_fields(metadata, id, created_at),
+            )
+        return await self._add_one(node)  # type: ignore[return-value]
+
+    async def reference(
+        self,
+        item: NodeRef,
+        document: NodeRef,
+        *,
+        score: float | None = None,
+        rank: int | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+    ) -> References:
+        """Record that a prompt or completion used a document or context (REFERENCES).
+
+        :param score: the retriever's relevance score.
+        :param rank: 1 for the best hit.
+        """
+        with validating("reference"):
+            edge = References(
+                source_id=ref_id(item, "item"),
+                target_id=ref_id(document, "document"),
+                score=score,
+                rank=rank,
+                metadata=dict(metadata or {}),
+            )
+        await self.add(edges=[edge])
+        return edge
+
+    async def attach_context(
+        self,
+        content: str,
+        *,
+        to: NodeRef | Iterable[NodeRef] = (),
+        conversation: NodeRef | None = None,
+        kind: str = "text",
+        agent: NodeRef | None = None,
+        token_count: int | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Context:
+        """Record context (system text, memory, a summary) and the items that used it.
+
+        :param to: prompts or completions that used the context (REFERENCES edges).
+        :param kind: ``system``, ``memory``, ``summary``, ``profile`` ... (default ``text``).
+        """
+        users = [to] if isinstance(to, str | Prompt | Completion) else list(to)  # type: ignore[arg-type]
+        with validating("context"):
+            node = Context(
+                content=content,
+                kind=kind,
+                token_count=token_count,
+                conversation_id=optional_id(conversation, "conversation"),
+                agent_id=optional_id(agent, "agent"),
+                **node_fields(metadata, id, created_at),
+            )
+            edges: list[Edge] = [References(source_id=ref_id(u, "to"), target_id=node.id) for u in users]
+        return await self._add_one(node, edges)  # type: ignore[return-value]
+
+    async def add_feedback(
+        self,
+        target: NodeRef,
+        *,
+        score: float | None = None,
+        label: str | None = None,
+        comment: str | None = None,
+        source: FeedbackSource | str = FeedbackSource.HUMAN,
+        rater: str | None = None,
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> Feedback:
+        """Record a judgement of a completion or prompt (RATES), in its conversation.
+
+        :param score: any scale you like (say 1 to 5, or -1/+1); give a score or a label.
+        :param source: ``human`` (default) or ``automatic``.
+        """
+        rated = await self._get_typed(
+            target, (NodeType.COMPLETION, NodeType.PROMPT, NodeType.TOOL_INVOCATION), "target"
+        )
+        with validating("feedback"):
+            node = Feedback(
+                score=score,
+                label=label,
+                comment=comment,
+                source=source,  # type: ignore[arg-type]
+                rater=rater,
+                conversation_id=getattr(rated, "conversation_id", None),
+                **node_fields(metadata, id, created_at),
+            )
+        edge = Rates(source_id=node.id, target_id=rated.id)
+        return await self._add_one(node, [edge])  # type: ignore[return-value]
+
+    async def link_revision(
+        self, revised: NodeRef, original: NodeRef, *, reason: str | None = None
+    ) -> DerivedFrom:
+        """Record that prompt ``revised`` was derived from prompt ``original`` (DERIVED_FROM)."""
+        with validating("revision"):
+            edge = DerivedFrom(
+                source_id=ref_id(revised, "revised"), target_id=ref_id(original, "original"), reason=reason
+            )
+        await self.add(edges=[edge])
+        return edge
+
+    # ------------------------------------------------------------ reads
+
+    async def get(self, node_id: str) -> Node:
+        """Return one node.
+
+        :raises NodeNotFoundError: if there is no node with this id.
+        """
+        require_open(self._state)
+        return await self._store.get_node(node_id)
+
+    async def get_edge(self, edge_id: str) -> Edge:
+        """Return one edge.
+
+        :raises EdgeNotFoundError: if there is no edge with this id.
+        """
+        require_open(self._state)
+        return await self._store.get_edge(edge_id)
+
+    async def find(
+        self,
+        *,
+        types: Iterable[NodeType | str] | NodeType | str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        conversation: NodeRef | None = None,
+        agent: NodeRef | None = None,
+        user_id: str | None = None,
+        name: str | None = None,
+        model: str | None = None,
+        metadata: Mapping[str, MetadataScalar] | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> Page:
+        """Return one page of nodes matching every condition given, oldest first.
+
+        :param types: node types such as ``"Prompt"``; default all.
+        :param since: inclusive lower bound on ``created_at``; ``until`` is exclusive.
+        :param model: the requested or responding model.
+        :param metadata: scalar metadata values that must be equal.
+        :param cursor: the previous page's ``next_cursor``.
+        :param limit: most nodes on the page (default 100, at most 10,000).
+        """
+        require_open(self._state)
+        spec = build_filter(
+            types=types,
+            since=since,
+            until=until,
+            conversation=conversation,
+            agent=agent,
+            user_id=user_id,
+            name=name,
+            model=model,
+            metadata=metadata,
+        )
+        return await self._store.find_nodes(spec, cursor=cursor, limit=limit)
+
+    async def stream(
+        self,
+        *,
+        types: Iterable[NodeType | str] | NodeType | str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        conversation: NodeRef | None = None,
+        agent: NodeRef | None = None,
+        user_id: str | None = None,
+        name: str | None = None,
+        model: str | None = None,
+        metadata: Mapping[str, MetadataScalar] | None = None,
+        batch_size: int = 500,
+    ) -> AsyncIterator[Node]:
+        """Yield every matching node, oldest first, holding one batch in memory at a time.
+
+        Takes the filters of ``find()``.
+        """
+        require_open(self._state)
+        spec = build_filter(
+            types=types,
+            since=since,
+            until=until,
+            conversation=conversation,
+            agent=agent,
+            user_id=user_id,
+            name=name,
+            model=model,
+            metadata=metadata,
+        )
+        async for node in self._store.iter_nodes(spec, batch_size=batch_size):
+            yield node
+
+    async def neighbors(
+        self,
+        node: NodeRef,
+        *,
+        direction: str = "both",
+        edge_types: Iterable[EdgeType | str] | None = None,
+    ) -> list[Neighbor]:
+        """Return the nodes one edge away, with the edges, following arrows ``out``, ``in`` or ``both``."""
+        require_open(self._state)
+        return await self._store.neighbors(
+            ref_id(node, "node"), direction=parse_direction(direction), edge_types=parse_edge_types(edge_types)
+        )
+
+    async def lineage(
+        self,
+        node: NodeRef,
+        *,
+        direction: str = "up",
+        depth: int = 10,
+        edge_types: Iterable[EdgeType | str] | None = None,
+    ) -> Lineage:
+        """Return where a node came from (``up``) or what it influenced (``down``).
+
+        Up from an answer reaches its prompt, the documents and context it used, the tool
+        calls and their inputs, earlier completions it depended on, and the agents.
+
+        :param depth: most hops from the node (default 10, at most 100).
+        :param edge_types: edge types to follow; default every provenance edge type (all
+            but the structural CONTAINS and the temporal PRECEDES).
+        """
+        require_open(self._state)
+        return await self._store.lineage(
+            ref_id(node, "node"),
+            direction=parse_direction(direction),
+            edge_types=parse_edge_types(edge_types),
+            depth=depth,
+        )
+
+    async def transcript(self, conversation: NodeRef) -> list[Node]:
+        """Return a conversation's items in the order they were appended."""
+        require_open(self._state)
+        return await self._store.transcript(ref_id(conversation, "conversation"))
+
+    async def delete_conversation(self, conversation: NodeRef) -> Deleted:
+        """Delete a conversation, its items, and every edge touching them.
+
+        Agents, documents and templates the conversation used are shared, so they stay.
+        """
+        require_open(self._state)
+        return await self._store.delete_conversation(ref_id(conversation, "conversation"))
+
+    async def stats(self) -> Stats:
+        """Return how many nodes and edges of each type the graph holds."""
+        require_open(self._state)
+        return await self._store.stats()
+
+    # ------------------------------------------------------------ helpers
+
+    async def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node:
+        require_open(self._state)
+        return (await self._store.upsert([node], edges))[0]
+
+    async def _get_typed(self, ref: NodeRef, types: NodeType | tuple[NodeType, ...], field: str) -> Node:
+        require_open(self._state)
+        node = ref if isinstance(ref, NodeBase) else await self._store.get_node(ref_id(ref, field))
+        allowed = types if isinstance(types, tuple) else (types,)
+        if node.type not in allowed:  # type: ignore[attr-defined]
+            names = " or ".join(str(t) for t in allowed)
+            raise InvalidInputError(f"{node.id} is a {node.type}, not a {names}", field=field)  # type: ignore[attr-defined]
+        return node  # type: ignore[return-value]
+

@@ -1,0 +1,806 @@
+"""The data model: every node and edge type, their fields, and the rules that join them.
+
+This module is the single source of truth for field names and validation; the stores,
+the neomodel classes and the CLI all read it. Models are immutable pydantic v2 models
+that reject unknown fields. Field names follow the OpenTelemetry GenAI conventions where
+those exist (``provider``, ``request_model``, ``response_model``, ``input_tokens`` ...).
+
+Three edge types are kept by the store itself, never written by callers: CONTAINS and
+PRECEDES follow from an item's ``conversation_id`` (the store numbers items as they are
+appended), and HANDLED_BY follows from an item's ``agent_id``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal, TypeAlias
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ._ids import new_id
+from .errors import InvalidInputError
+
+__all__ = [
+    "EDGE_RULES",
+    "ITEM_TYPES",
+    "MANAGED_EDGE_TYPES",
+    "Agent",
+    "AgentStatus",
+    "Completion",
+    "Contains",
+    "Context",
+    "Conversation",
+    "ConversationStatus",
+    "DependsOn",
+    "Deleted",
+    "DerivedFrom",
+    "Direction",
+    "Document",
+    "Edge",
+    "EdgeBase",
+    "EdgeRule",
+    "EdgeType",
+    "LINEAGE_EDGE_TYPES",
+    "Feedback",
+    "FeedbackSource",
+    "Generates",
+    "HandledBy",
+    "Inherits",
+    "Instantiates",
+    "Lineage",
+    "Neighbor",
+    "Node",
+    "NodeBase",
+    "NodeFilter",
+    "NodeType",
+    "Page",
+    "Precedes",
+    "Prompt",
+    "PromptTemplate",
+    "Rates",
+    "References",
+    "RequestSnapshot",
+    "Stats",
+    "TemplateVersion",
+    "ToolInvocation",
+    "ToolStatus",
+    "TransfersTo",
+    "Triggers",
+    "VariableSpec",
+    "edge_class",
+    "input_error",
+    "node_class",
+    "parse_edge",
+    "parse_node",
+    "utcnow",
+    "validating",
+]
+
+
+# ---------------------------------------------------------------- enums
+
+
+class NodeType(StrEnum):
+    """Node labels; in Neo4j the label is exactly this value."""
+
+    CONVERSATION = "Conversation"
+    PROMPT = "Prompt"
+    COMPLETION = "Completion"
+    TOOL_INVOCATION = "ToolInvocation"
+    AGENT = "Agent"
+    DOCUMENT = "Document"
+    CONTEXT = "Context"
+    FEEDBACK = "Feedback"
+    PROMPT_TEMPLATE = "PromptTemplate"
+    TEMPLATE_VERSION = "TemplateVersion"
+
+
+class EdgeType(StrEnum):
+    """Relationship types; in Neo4j the relationship type is exactly this value."""
+
+    CONTAINS = "CONTAINS"
+    PRECEDES = "PRECEDES"
+    GENERATES = "GENERATES"
+    TRIGGERS = "TRIGGERS"
+    REFERENCES = "REFERENCES"
+    DEPENDS_ON = "DEPENDS_ON"
+    DERIVED_FROM = "DERIVED_FROM"
+    INSTANTIATES = "INSTANTIATES"
+    INHERITS = "INHERITS"
+    HANDLED_BY = "HANDLED_BY"
+    TRANSFERS_TO = "TRANSFERS_TO"
+    RATES = "RATES"
+
+
+class Direction(StrEnum):
+    """Which way to walk: provenance (``UP``/``DOWN``) or arrow direction (``OUT``/``IN``/``BOTH``)."""
+
+    UP = "up"
+    DOWN = "down"
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+class ConversationStatus(StrEnum):
+    """Whether a conversation still accepts items."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ToolStatus(StrEnum):
+    """Outcome of a tool call."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+class AgentStatus(StrEnum):
+    """Lifecycle of an agent."""
+
+    ACTIVE = "active"
+    IDLE = "idle"
+    RETIRED = "retired"
+
+
+class FeedbackSource(StrEnum):
+    """Who gave the feedback."""
+
+    HUMAN = "human"
+    AUTOMATIC = "automatic"
+
+
+# ---------------------------------------------------------------- field types
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def _to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must be timezone-aware (for example datetime.now(timezone.utc))")
+    return value.astimezone(UTC)
+
+
+def _canonical_uuid(value: str) -> str:
+    try:
+        return str(UUID(value))
+    except ValueError:
+        raise ValueError(f"must be a UUID string, got {value!r}") from None
+
+
+_META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
+
+
+def _check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    for key, item in value.items():
+        if not _META_KEY.match(key):
+            raise ValueError(
+                f"key {key!r} must start with a letter or _ and hold only letters, digits, "
+                "_ . - (at most 128 characters)"
+            )
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"key {key!r}: NaN and infinity cannot be stored")
+    return value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
+NodeId = Annotated[str, AfterValidator(_canonical_uuid)]
+Metadata = Annotated[dict[str, JsonValue], AfterValidator(_check_metadata)]
+MetadataScalar: TypeAlias = str | int | float | bool
+NonEmpty = Annotated[str, Field(min_length=1)]
+Count = Annotated[int, Field(ge=0)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Millis = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+# ---------------------------------------------------------------- nodes
+
+
+class NodeBase(_Model):
+    """Fields every node has; ``isinstance(x, NodeBase)`` tells a node from an id."""
+
+    id: NodeId = Field(default_factory=new_id, description="Time-ordered UUIDv7.")
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    metadata: Metadata = Field(default_factory=dict)
+
+
+class _Item(NodeBase):
+    """Fields of everything that can happen inside a conversation."""
+
+    conversation_id: NodeId | None = Field(
+        default=None, description="The conversation this item was appended to."
+    )
+    sequence: int | None = Field(
+        default=None, ge=1, description="Position in the conversation; assigned by the store."
+    )
+    user_id: str | None = Field(
+        default=None, description="End user; copied from the conversation when not given."
+    )
+    agent_id: NodeId | None = Field(default=None, description="The agent that handled it.")
+
+
+class Conversation(NodeBase):
+    """A session: the container of prompts, completions, tool calls, context and feedback."""
+
+    type: Literal[NodeType.CONVERSATION] = NodeType.CONVERSATION
+    title: str | None = None
+    user_id: str | None = None
+    status: ConversationStatus = ConversationStatus.OPEN
+    closed_at: UtcDatetime | None = None
+    item_count: Count = Field(default=0, description="Items appended so far; kept by the store.")
+
+
+class Prompt(_Item):
+    """Text sent to a model (one message, or the rendered prompt)."""
+
+    type: Literal[NodeType.PROMPT] = NodeType.PROMPT
+    content: str
+    role: str = Field(default="user", description="system, user, assistant, tool or developer.")
+    token_count: Count | None = None
+
+
+class RequestSnapshot(_Model):
+    """Everything sent to the provider, so the call can be replayed later."""
+
+    messages: list[dict[str, JsonValue]] = Field(default_factory=list)
+    tools: list[dict[str, JsonValue]] = Field(default_factory=list)
+    parameters: dict[str, JsonValue] = Field(
+        default_factory=dict, description="temperature, max_tokens, top_p, seed, ..."
+    )
+
+
+class Completion(_Item):
+    """A model's answer to a prompt, with what it cost and how long it took."""
+
+    type: Literal[NodeType.COMPLETION] = NodeType.COMPLETION
+    content: str
+    provider: str | None = Field(default=None, description="gen_ai.provider.name, e.g. openai.")
+    request_model: str | None = Field(default=None, description="The model asked for.")
+    response_model: str | None = Field(default=None, description="The model that answered.")
+    response_id: str | None = None
+    input_tokens: Count | None = None
+    output_tokens: Count | None = None
+    cached_input_tokens: Count | None = None
+    reasoning_tokens: Count | None = None
+    total_tokens: Count | None = Field(default=None, description="input + output when not given.")
+    cost_usd: Money | None = None
+    latency_ms: Millis | None = None
+    finish_reason: str | None = None
+    error: str | None = None
+    request: RequestSnapshot | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_total(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("total_tokens") is None:
+            parts = [data.get("input_tokens"), data.get("output_tokens")]
+            if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+                data = {**data, "total_tokens": parts[0] + parts[1]}
+        return data
+
+
+class ToolInvocation(_Item):
+    """A tool or function call: its arguments, and its result or its error."""
+
+    type: Literal[NodeType.TOOL_INVOCATION] = NodeType.TOOL_INVOCATION
+    tool_name: NonEmpty
+    tool_call_id: str | None = None
+    arguments: dict[str, JsonValue] = Field(default_factory=dict)
+    result: JsonValue = None
+    status: ToolStatus = ToolStatus.SUCCESS
+    error: str | None = None
+    duration_ms: Millis | None = None
+
+    @model_validator(mode="after")
+    def _error_matches_status(self) -> ToolInvocation:
+        if self.error is not None and self.status is not ToolStatus.ERROR:
+            raise ValueError("status must be 'error' when error is given")
+        return self
+
+
+class Agent(NodeBase):
+    """An agent in a multi-agent system."""
+
+    type: Literal[NodeType.AGENT] = NodeType.AGENT
+    name: NonEmpty
+    role: str | None = None
+    description: str | None = None
+    capabilities: list[str] = Field(default_factory=list)
+    model: str | None = None
+    status: AgentStatus = AgentStatus.ACTIVE
+
+
+class Document(NodeBase):
+    """A source document or chunk that retrieval brought into a prompt."""
+
+    type: Literal[NodeType.DOCUMENT] = NodeType.DOCUMENT
+    content: str
+    title: str | None = None
+    source: str | None = Field(default=None, description="Collection or system it came from.")
+    uri: str | None = None
+    chunk_index: Count | None = None
+    chunk_count: Annotated[int, Field(ge=1)] | None = None
+    content_hash: str | None = Field(default=None, description="sha256 of content when not given.")
+    mime_type: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_hash(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("content_hash") is None:
+            content = data.get("content")
+            if isinstance(content, str):
+                data = {**data, "content_hash": hashlib.sha256(content.encode()).hexdigest()}
+        return data
+
+
+class Context(_Item):
+    """Context given to a model: a system message, memory, a user profile, a summary."""
+
+    type: Literal[NodeType.CONTEXT] = NodeType.CONTEXT
+    content: str
+    kind: str = Field(default="text", description="system, memory, summary, profile, ...")
+    token_count: Count | None = None
+
+
+class Feedback(_Item):
+    """A human or automatic judgement of a completion or prompt."""
+
+    type: Literal[NodeType.FEEDBACK] = NodeType.FEEDBACK
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    label: str | None = None
+    comment: str | None = None
+    source: FeedbackSource = FeedbackSource.HUMAN
+    rater: str | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_judgement(self) -> Feedback:
+        if self.score is None and self.label is None:
+            raise ValueError("feedback needs a score or a label")
+        return self
+
+
+class VariableSpec(_Model):
+    """One variable a prompt template expects."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    type: Literal["string", "integer", "number", "boolean", "list", "object"] = "string"
+    required: bool = True
+    default: JsonValue = None
+    description: str | None = None
+
+
+class PromptTemplate(NodeBase):
+    """A named prompt template; its text lives in immutable versions."""
+
+    type: Literal[NodeType.PROMPT_TEMPLATE] = NodeType.PROMPT_TEMPLATE
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,199}$")]
+    description: str | None = None
+
+
+class TemplateVersion(NodeBase):
+    """One immutable version of a prompt template's text."""
+
+    type: Literal[NodeType.TEMPLATE_VERSION] = NodeType.TEMPLATE_VERSION
+    template_id: NodeId
+    version: Annotated[int, Field(ge=1)]
+    body: str
+    variables: list[VariableSpec] = Field(default_factory=list)
+    semver: str | None = None
+    message: str | None = Field(default=None, description="Why this version was published.")
+    author: str | None = None
+    content_hash: str | None = Field(default=None, description="sha256 of body when not given.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_hash(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("content_hash") is None:
+            body = data.get("body")
+            if isinstance(body, str):
+                data = {**data, "content_hash": hashlib.sha256(body.encode()).hexdigest()}
+        return data
+
+
+Node = Annotated[
+    Conversation
+    | Prompt
+    | Completion
+    | ToolInvocation
+    | Agent
+    | Document
+    | Context
+    | Feedback
+    | PromptTemplate
+    | TemplateVersion,
+    Field(discriminator="type"),
+]
+
+_NODE_CLASSES: dict[NodeType, type[NodeBase]] = {
+    NodeType.CONVERSATION: Conversation,
+    NodeType.PROMPT: Prompt,
+    NodeType.COMPLETION: Completion,
+    NodeType.TOOL_INVOCATION: ToolInvocation,
+    NodeType.AGENT: Agent,
+    NodeType.DOCUMENT: Document,
+    NodeType.CONTEXT: Context,
+    NodeType.FEEDBACK: Feedback,
+    NodeType.PROMPT_TEMPLATE: PromptTemplate,
+    NodeType.TEMPLATE_VERSION: TemplateVersion,
+}
+
+#: Node types that can be appended to a conversation.
+ITEM_TYPES: frozenset[NodeType] = frozenset(
+    t for t, cls in _NODE_CLASSES.items() if issubclass(cls, _Item)
+)
+
+# ---------------------------------------------------------------- edges
+
+
+class EdgeBase(_Model):
+    """Fields every edge has."""
+
+    id: NodeId = Field(default_factory=new_id)
+    created_at: UtcDatetime = Field(default_factory=utcnow)
+    metadata: Metadata = Field(default_factory=dict)
+    source_id: NodeId
+    target_id: NodeId
+
+    @model_validator(mode="after")
+    def _no_self_loop(self) -> EdgeBase:
+        if self.source_id == self.target_id:
+            raise ValueError("an edge cannot join a node to itself")
+        return self
+
+
+class Contains(EdgeBase):
+    """Conversation -> item; kept by the store, ``position`` equals the item's sequence."""
+
+    type: Literal[EdgeType.CONTAINS] = EdgeType.CONTAINS
+    position: Annotated[int, Field(ge=1)]
+
+
+class Precedes(EdgeBase):
+    """Earlier item -> next item of the same conversation; kept by the store."""
+
+    type: Literal[EdgeType.PRECEDES] = EdgeType.PRECEDES
+
+
+class Generates(EdgeBase):
+    """Prompt -> the completion it produced."""
+
+    type: Literal[EdgeType.GENERATES] = EdgeType.GENERATES
+
+
+class Triggers(EdgeBase):
+    """Completion -> the tool call it asked for; tool call -> the follow-up prompt."""
+
+    type: Literal[EdgeType.TRIGGERS] = EdgeType.TRIGGERS
+
+
+class References(EdgeBase):
+    """Prompt or completion -> a document or context it used, with retrieval score and rank."""
+
+    type: Literal[EdgeType.REFERENCES] = EdgeType.REFERENCES
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    rank: Annotated[int, Field(ge=1)] | None = None
+
+
+class DependsOn(EdgeBase):
+    """An item -> an earlier item whose output it used (say, another agent's answer)."""
+
+    type: Literal[EdgeType.DEPENDS_ON] = EdgeType.DEPENDS_ON
+
+
+class DerivedFrom(EdgeBase):
+    """A revised prompt -> the prompt it was revised from."""
+
+    type: Literal[EdgeType.DERIVED_FROM] = EdgeType.DERIVED_FROM
+    reason: str | None = None
+
+
+class Instantiates(EdgeBase):
+    """Prompt -> the template version it was rendered from, with the variables used."""
+
+    type: Literal[EdgeType.INSTANTIATES] = EdgeType.INSTANTIATES
+    variables: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class Inherits(EdgeBase):
+    """Template version -> the parent version or template it extends."""
+
+    type: Literal[EdgeType.INHERITS] = EdgeType.INHERITS
+
+
+class HandledBy(EdgeBase):
+    """Item -> the agent that handled it; kept by the store from the item's ``agent_id``."""
+
+    type: Literal[EdgeType.HANDLED_BY] = EdgeType.HANDLED_BY
+
+
+class TransfersTo(EdgeBase):
+    """Agent -> the agent it handed the work to."""
+
+    type: Literal[EdgeType.TRANSFERS_TO] = EdgeType.TRANSFERS_TO
+    reason: str | None = None
+    conversation_id: NodeId | None = None
+
+
+class Rates(EdgeBase):
+    """Feedback -> the completion or prompt it judges."""
+
+    type: Literal[EdgeType.RATES] = EdgeType.RATES
+
+
+Edge = Annotated[
+    Contains
+    | Precedes
+    | Generates
+    | Triggers
+    | References
+    | DependsOn
+    | DerivedFrom
+    | Instantiates
+    | Inherits
+    | HandledBy
+    | TransfersTo
+    | Rates,
+    Field(discriminator="type"),
+]
+
+_EDGE_CLASSES: dict[EdgeType, type[EdgeBase]] = {
+    EdgeType.CONTAINS: Contains,
+    EdgeType.PRECEDES: Precedes,
+    EdgeType.GENERATES: Generates,
+    EdgeType.TRIGGERS: Triggers,
+    EdgeType.REFERENCES: References,
+    EdgeType.DEPENDS_ON: DependsOn,
+    EdgeType.DERIVED_FROM: DerivedFrom,
+    EdgeType.INSTANTIATES: Instantiates,
+    EdgeType.INHERITS: Inherits,
+    EdgeType.HANDLED_BY: HandledBy,
+    EdgeType.TRANSFERS_TO: TransfersTo,
+    EdgeType.RATES: Rates,
+}
+
+
+@dataclass(frozen=True)
+class EdgeRule:
+    """Which node types an edge type may join, and which end is the provenance input.
+
+    ``input_end`` is ``"source"`` when the edge's source fed its target (GENERATES), and
+    ``"target"`` when the target fed the source (REFERENCES: the document fed the prompt).
+    """
+
+    pairs: frozenset[tuple[NodeType, NodeType]]
+    input_end: Literal["source", "target"]
+
+    def allows(self, source: NodeType, target: NodeType) -> bool:
+        """Tell whether an edge may go from a ``source`` node to a ``target`` node."""
+        return (source, target) in self.pairs
+
+
+def _pairs(sources: set[NodeType] | frozenset[NodeType], targets: set[NodeType] | frozenset[NodeType]) -> frozenset[tuple[NodeType, NodeType]]:
+    return frozenset((s, t) for s in sources for t in targets)
+
+
+_T = NodeType
+_WORK = {_T.PROMPT, _T.COMPLETION, _T.TOOL_INVOCATION, _T.CONTEXT}
+
+EDGE_RULES: Mapping[EdgeType, EdgeRule] = {
+    EdgeType.CONTAINS: EdgeRule(_pairs({_T.CONVERSATION}, ITEM_TYPES), "source"),
+    EdgeType.PRECEDES: EdgeRule(_pairs(ITEM_TYPES, ITEM_TYPES), "source"),
+    EdgeType.GENERATES: EdgeRule(_pairs({_T.PROMPT}, {_T.COMPLETION}), "source"),
+    EdgeType.TRIGGERS: EdgeRule(
+        frozenset({(_T.COMPLETION, _T.TOOL_INVOCATION), (_T.TOOL_INVOCATION, _T.PROMPT)}),
+        "source",
+    ),
+    EdgeType.REFERENCES: EdgeRule(
+        _pairs({_T.PROMPT, _T.COMPLETION}, {_T.DOCUMENT, _T.CONTEXT}), "target"
+    ),
+    EdgeType.DEPENDS_ON: EdgeRule(_pairs(_WORK, _WORK | {_T.DOCUMENT}), "target"),
+    EdgeType.DERIVED_FROM: EdgeRule(_pairs({_T.PROMPT}, {_T.PROMPT}), "target"),
+    EdgeType.INSTANTIATES: EdgeRule(_pairs({_T.PROMPT}, {_T.TEMPLATE_VERSION}), "target"),
+    EdgeType.INHERITS: EdgeRule(
+        _pairs({_T.TEMPLATE_VERSION}, {_T.TEMPLATE_VERSION, _T.PROMPT_TEMPLATE}), "target"
+    ),
+    EdgeType.HANDLED_BY: EdgeRule(_pairs(_WORK, {_T.AGENT}), "target"),
+    EdgeType.TRANSFERS_TO: EdgeRule(_pairs({_T.AGENT}, {_T.AGENT}), "source"),
+    EdgeType.RATES: EdgeRule(
+        _pairs({_T.FEEDBACK}, {_T.COMPLETION, _T.PROMPT, _T.TOOL_INVOCATION}), "target"
+    ),
+}
+
+#: Edge types the store derives from node fields; callers never write them.
+MANAGED_EDGE_TYPES: frozenset[EdgeType] = frozenset(
+    {EdgeType.CONTAINS, EdgeType.PRECEDES, EdgeType.HANDLED_BY}
+)
+
+#: Edge types lineage follows unless told otherwise: provenance, not structure or time.
+LINEAGE_EDGE_TYPES: frozenset[EdgeType] = frozenset(EdgeType) - {
+    EdgeType.CONTAINS,
+    EdgeType.PRECEDES,
+}
+
+# ---------------------------------------------------------------- queries and results
+
+
+class NodeFilter(_Model):
+    """What to find: every given condition must hold. Results are ordered by (created_at, id).
+
+    ``since`` is inclusive and ``until`` exclusive. ``name`` matches an agent's or a
+    template's name or a tool call's ``tool_name``. ``model`` matches the requested or the
+    responding model. ``metadata`` matches scalar metadata values by equality (``3`` and
+    ``3.0`` are equal; ``True`` and ``1`` are not).
+    """
+
+    types: tuple[NodeType, ...] = ()
+    since: UtcDatetime | None = None
+    until: UtcDatetime | None = None
+    conversation_id: NodeId | None = None
+    agent_id: NodeId | None = None
+    user_id: str | None = None
+    name: str | None = None
+    model: str | None = None
+    metadata: dict[str, MetadataScalar] = Field(default_factory=dict)
+
+    @field_validator("metadata")
+    @classmethod
+    def _keys_are_valid(cls, value: dict[str, MetadataScalar]) -> dict[str, MetadataScalar]:
+        return _check_metadata(dict(value))  # type: ignore[arg-type]
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> NodeFilter:
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise ValueError("since must be earlier than until")
+        return self
+
+
+class Page(_Model):
+    """One page of results and the cursor for the next (``None`` on the last page)."""
+
+    items: list[Node]
+    next_cursor: str | None = None
+
+
+class Neighbor(_Model):
+    """A node next to another, with the edge that joins them."""
+
+    edge: Edge
+    node: Node
+
+
+class Lineage(_Model):
+    """A subgraph reached from ``root_id`` by walking provenance ``UP`` or ``DOWN``.
+
+    ``nodes`` are ordered by depth, then (created_at, id); ``depths`` maps each node id to
+    its distance from the root; ``edges`` are every edge of the followed types whose ends
+    are both in the subgraph.
+    """
+
+    root_id: str
+    direction: Direction
+    nodes: list[Node]
+    edges: list[Edge]
+    depths: dict[str, int]
+
+
+class Deleted(_Model):
+    """How much a delete removed."""
+
+    nodes: int
+    edges: int
+
+
+class Stats(_Model):
+    """How many nodes and edges of each type the store holds."""
+
+    nodes: dict[NodeType, int]
+    edges: dict[EdgeType, int]
+
+    @property
+    def total_nodes(self) -> int:
+        """All nodes, of every type."""
+        return sum(self.nodes.values())
+
+    @property
+    def total_edges(self) -> int:
+        """All edges, of every type."""
+        return sum(self.edges.values())
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+_NODE_ADAPTER: TypeAdapter[Node] = TypeAdapter(Node)
+_EDGE_ADAPTER: TypeAdapter[Edge] = TypeAdapter(Edge)
+
+
+def node_class(node_type: NodeType | str) -> type[NodeBase]:
+    """Return the model class for a node type name, e.g. ``"Prompt"``."""
+    try:
+        return _NODE_CLASSES[NodeType(node_type)]
+    except ValueError:
+        raise InvalidInputError(
+            f"unknown node type {node_type!r}; expected one of {', '.join(NodeType)}",
+            field="type",
+        ) from None
+
+
+def edge_class(edge_type: EdgeType | str) -> type[EdgeBase]:
+    """Return the model class for an edge type name, e.g. ``"GENERATES"``."""
+    try:
+        return _EDGE_CLASSES[EdgeType(edge_type)]
+    except ValueError:
+        raise InvalidInputError(
+            f"unknown edge type {edge_type!r}; expected one of {', '.join(EdgeType)}",
+            field="type",
+        ) from None
+
+
+def input_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
+    """Turn a pydantic ``ValidationError`` into an ``InvalidInputError`` naming the field."""
+    first = exc.errors()[0]
+    tags = {*NodeType, *EdgeType}  # discriminated unions put the type name in the path
+    path = ".".join(str(p) for p in first["loc"] if p not in tags)
+    field = ".".join(p for p in (prefix, path) if p) or None
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more error{'s' if more > 1 else ''})"
+    return InvalidInputError(message, field=field)
+
+
+@contextmanager
+def validating(prefix: str = "") -> Iterator[None]:
+    """Re-raise a pydantic ``ValidationError`` in the block as ``InvalidInputError``."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise input_error(exc, prefix) from exc
+
+
+def parse_node(data: Mapping[str, Any] | str | bytes, *, field: str = "") -> Node:
+    """Validate a dict or JSON text into the right node model, by its ``type``."""
+    try:
+        if isinstance(data, str | bytes):
+            return _NODE_ADAPTER.validate_json(data)
+        return _NODE_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise input_error(exc, field) from exc
+
+
+def parse_edge(data: Mapping[str, Any] | str | bytes, *, field: str = "") -> Edge:
+    """Validate a dict or JSON text into the right edge model, by its ``type``."""
+    try:
+        if isinstance(data, str | bytes):
+            return _EDGE_ADAPTER.validate_json(data)
+        return _EDGE_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise input_error(exc, field) from exc

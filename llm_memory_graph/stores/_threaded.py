@@ -1,0 +1,109 @@
+"""Any synchronous store, made asynchronous by running it on one worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ..errors import GraphClosedError
+from ..schema import Deleted, Direction, Edge, EdgeType, Lineage, Neighbor, Node, NodeFilter, Page, Stats
+from ._common import aiter_pages
+from .base import GraphStore
+
+__all__ = ["AsyncThreadedStore"]
+
+T = TypeVar("T")
+
+
+class AsyncThreadedStore:
+    """An ``AsyncGraphStore`` over a ``GraphStore``: each call runs on one dedicated thread.
+
+        store = AsyncThreadedStore(SQLiteStore("graph.db"))
+
+    One thread means calls run one at a time, in the order they were awaited, and the
+    wrapped store only ever sees that thread. Safe to share between tasks.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.name = store.name
+        self._closed = False
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llm-memory-graph-{store.name}")
+
+    async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._closed:
+            raise GraphClosedError("store")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
+
+    async def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """See ``GraphStore.upsert``."""
+        return await self._run(self._store.upsert, nodes, edges)
+
+    async def get_node(self, node_id: str) -> Node:
+        """See ``GraphStore.get_node``."""
+        return await self._run(self._store.get_node, node_id)
+
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
+        """See ``GraphStore.get_nodes``."""
+        return await self._run(self._store.get_nodes, node_ids)
+
+    async def get_edge(self, edge_id: str) -> Edge:
+        """See ``GraphStore.get_edge``."""
+        return await self._run(self._store.get_edge, edge_id)
+
+    async def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
+        """See ``GraphStore.find_nodes``."""
+        return await self._run(self._store.find_nodes, filter, cursor=cursor, limit=limit)
+
+    def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> AsyncIterator[Node]:
+        """See ``GraphStore.iter_nodes``; each page is fetched on the worker thread."""
+        return aiter_pages(self.find_nodes, filter, batch_size)
+
+    async def neighbors(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.BOTH,
+        edge_types: Collection[EdgeType] | None = None,
+    ) -> list[Neighbor]:
+        """See ``GraphStore.neighbors``."""
+        return await self._run(self._store.neighbors, node_id, direction=direction, edge_types=edge_types)
+
+    async def lineage(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.UP,
+        edge_types: Collection[EdgeType] | None = None,
+        depth: int = 10,
+    ) -> Lineage:
+        """See ``GraphStore.lineage``."""
+        return await self._run(
+            self._store.lineage, node_id, direction=direction, edge_types=edge_types, depth=depth
+        )
+
+    async def transcript(self, conversation_id: str) -> list[Node]:
+        """See ``GraphStore.transcript``."""
+        return await self._run(self._store.transcript, conversation_id)
+
+    async def delete_conversation(self, conversation_id: str) -> Deleted:
+        """See ``GraphStore.delete_conversation``."""
+        return await self._run(self._store.delete_conversation, conversation_id)
+
+    async def stats(self) -> Stats:
+        """See ``GraphStore.stats``."""
+        return await self._run(self._store.stats)
+
+    async def aclose(self) -> None:
+        """Close the wrapped store on its thread, then let the thread end."""
+        if self._closed:
+            return
+        try:
+            await self._run(self._store.close)
+        finally:
+            self._closed = True
+            self._executor.shutdown(wait=False)

@@ -1,0 +1,267 @@
+"""Planning an upsert: the checks and derivations every store shares, with no I/O.
+
+A store reads what it needs inside its write transaction (the batch's existing nodes and
+edges, and the state of the conversations that receive new items), hands it to
+``plan_upsert``, and writes the plan. The plan decides which nodes and edges are new, gives
+appended items their sequence numbers, derives the CONTAINS, PRECEDES and HANDLED_BY edges,
+and raises ``InvalidInputError`` for anything inconsistent, before the store writes a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..errors import EdgeEndpointError, InvalidInputError
+from ..schema import (
+    EDGE_RULES,
+    ITEM_TYPES,
+    MANAGED_EDGE_TYPES,
+    Contains,
+    Conversation,
+    ConversationStatus,
+    Edge,
+    EdgeType,
+    HandledBy,
+    Node,
+    NodeType,
+    Precedes,
+)
+
+__all__ = [
+    "ConversationState",
+    "ExistingEdge",
+    "ExistingNode",
+    "UpsertPlan",
+    "check_batch",
+    "plan_upsert",
+    "referenced_ids",
+]
+
+
+@dataclass(frozen=True)
+class ExistingNode:
+    """What the plan needs to know of a node already in the store."""
+
+    type: NodeType
+    conversation_id: str | None = None
+    agent_id: str | None = None
+    sequence: int | None = None
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ExistingEdge:
+    """What the plan needs to know of an edge already in the store."""
+
+    type: EdgeType
+    source_id: str
+    target_id: str
+
+
+@dataclass
+class ConversationState:
+    """A conversation's append counter: how many items it has and which came last."""
+
+    item_count: int
+    last_item_id: str | None
+    user_id: str | None
+    closed: bool
+
+
+@dataclass
+class UpsertPlan:
+    """Rows to write, in order: new and changed nodes and edges, and conversation counters."""
+
+    new_nodes: list[Node] = field(default_factory=list)
+    changed_nodes: list[Node] = field(default_factory=list)
+    new_edges: list[Edge] = field(default_factory=list)
+    changed_edges: list[Edge] = field(default_factory=list)
+    conversations: dict[str, ConversationState] = field(default_factory=dict)
+    stored: list[Node] = field(default_factory=list)
+
+
+def check_batch(nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
+    """Reject what is wrong in the batch itself, before any I/O."""
+    seen: set[str] = set()
+    for i, node in enumerate(nodes):
+        if node.id in seen:
+            raise InvalidInputError(f"id {node.id} appears twice in the batch", field=f"nodes.{i}.id")
+        seen.add(node.id)
+    seen.clear()
+    for i, edge in enumerate(edges):
+        if edge.id in seen:
+            raise InvalidInputError(f"id {edge.id} appears twice in the batch", field=f"edges.{i}.id")
+        seen.add(edge.id)
+        if edge.type in MANAGED_EDGE_TYPES:
+            hint = "agent_id" if edge.type is EdgeType.HANDLED_BY else "conversation_id"
+            raise InvalidInputError(
+                f"{edge.type} edges are kept by the store; set {hint} on the item instead",
+                field=f"edges.{i}.type",
+            )
+
+
+def referenced_ids(nodes: Sequence[Node], edges: Sequence[Edge]) -> set[str]:
+    """Return every node id the plan must look up: the nodes, their containers, endpoints."""
+    ids = {n.id for n in nodes}
+    for node in nodes:
+        if node.type in ITEM_TYPES:
+            ids.update(i for i in (node.conversation_id, node.agent_id) if i)  # type: ignore[union-attr]
+    for edge in edges:
+        ids.update((edge.source_id, edge.target_id))
+    return ids
+
+
+def plan_upsert(
+    nodes: Sequence[Node],
+    edges: Sequence[Edge],
+    *,
+    existing_nodes: Mapping[str, ExistingNode],
+    existing_edges: Mapping[str, ExistingEdge],
+    conversations: Mapping[str, ConversationState],
+) -> UpsertPlan:
+    """Decide what to write.
+
+    :param existing_nodes: every id of ``referenced_ids`` that exists in the store.
+    :param existing_edges: every id in ``edges`` that exists in the store.
+    :param conversations: the append state of every existing conversation among them.
+    """
+    plan = UpsertPlan()
+    types: dict[str, NodeType] = {i: n.type for i, n in existing_nodes.items()}
+    states = {cid: ConversationState(**vars(s)) for cid, s in conversations.items()}
+    for i, node in enumerate(nodes):
+        old = existing_nodes.get(node.id)
+        if old is not None and old.type is not node.type:
+            raise InvalidInputError(
+                f"node {node.id} is a {old.type}, not a {node.type}", field=f"nodes.{i}.type"
+            )
+        types[node.id] = node.type
+        if isinstance(node, Conversation):
+            stored = _plan_conversation(node, old, states, plan)
+        elif node.type in ITEM_TYPES:
+            stored = _plan_item(node, old, f"nodes.{i}", types, states, plan)
+        else:
+            stored = node
+            (plan.new_nodes if old is None else plan.changed_nodes).append(node)
+        plan.stored.append(stored)
+    for i, edge in enumerate(edges):
+        _check_endpoints(edge, f"edges.{i}", types)
+        old_edge = existing_edges.get(edge.id)
+        if old_edge is None:
+            plan.new_edges.append(edge)
+        elif (old_edge.type, old_edge.source_id, old_edge.target_id) != (
+            edge.type,
+            edge.source_id,
+            edge.target_id,
+        ):
+            raise InvalidInputError(
+                f"edge {edge.id} already joins {old_edge.source_id} -[{old_edge.type}]-> "
+                f"{old_edge.target_id}; an edge's type and ends cannot change",
+                field=f"edges.{i}.id",
+            )
+        else:
+            plan.changed_edges.append(edge)
+    return plan
+
+
+def _plan_conversation(
+    node: Conversation,
+    old: ExistingNode | None,
+    states: dict[str, ConversationState],
+    plan: UpsertPlan,
+) -> Node:
+    closed = node.status is ConversationStatus.CLOSED
+    state = states.get(node.id)
+    if state is None:
+        state = states[node.id] = ConversationState(0, None, node.user_id, closed)
+    state.user_id, state.closed = node.user_id, closed
+    plan.conversations[node.id] = state
+    stored = node.model_copy(update={"item_count": state.item_count})
+    (plan.new_nodes if old is None else plan.changed_nodes).append(stored)
+    return stored
+
+
+def _plan_item(
+    node: Node,
+    old: ExistingNode | None,
+    where: str,
+    types: Mapping[str, NodeType],
+    states: dict[str, ConversationState],
+    plan: UpsertPlan,
+) -> Node:
+    conversation_id: str | None = node.conversation_id  # type: ignore[union-attr]
+    agent_id: str | None = node.agent_id  # type: ignore[union-attr]
+    if old is not None:
+        for name, before, now in (
+            ("conversation_id", old.conversation_id, conversation_id),
+            ("agent_id", old.agent_id, agent_id),
+        ):
+            if before != now:
+                raise InvalidInputError(
+                    f"node {node.id} was recorded with {name}={before}; it cannot change",
+                    field=f"{where}.{name}",
+                )
+        user_id = node.user_id if node.user_id is not None else old.user_id  # type: ignore[union-attr]
+        stored = node.model_copy(update={"sequence": old.sequence, "user_id": user_id})
+        plan.changed_nodes.append(stored)
+        return stored
+    update: dict[str, object] = {"sequence": None}
+    derived: list[Edge] = []
+    if agent_id is not None:
+        if types.get(agent_id) is not NodeType.AGENT:
+            raise InvalidInputError(_missing("agent", agent_id, types), field=f"{where}.agent_id")
+        derived.append(HandledBy(source_id=node.id, target_id=agent_id, created_at=node.created_at))
+    if conversation_id is not None:
+        state = states.get(conversation_id)
+        if types.get(conversation_id) is not NodeType.CONVERSATION or state is None:
+            raise InvalidInputError(
+                _missing("conversation", conversation_id, types), field=f"{where}.conversation_id"
+            )
+        if state.closed:
+            raise InvalidInputError(
+                f"conversation {conversation_id} is closed", field=f"{where}.conversation_id"
+            )
+        state.item_count += 1
+        update["sequence"] = state.item_count
+        if node.user_id is None:  # type: ignore[union-attr]
+            update["user_id"] = state.user_id
+        derived.append(
+            Contains(
+                source_id=conversation_id,
+                target_id=node.id,
+                position=state.item_count,
+                created_at=node.created_at,
+            )
+        )
+        if state.last_item_id is not None:
+            derived.append(
+                Precedes(source_id=state.last_item_id, target_id=node.id, created_at=node.created_at)
+            )
+        state.last_item_id = node.id
+        plan.conversations[conversation_id] = state
+    stored = node.model_copy(update=update)
+    plan.new_nodes.append(stored)
+    plan.new_edges.extend(derived)
+    return stored
+
+
+def _missing(what: str, node_id: str, types: Mapping[str, NodeType]) -> str:
+    found = types.get(node_id)
+    if found is None:
+        return f"no {what} with id {node_id}"
+    return f"{node_id} is a {found}, not a{'n' if what[0] in 'aeiou' else ''} {what}"
+
+
+def _check_endpoints(edge: Edge, where: str, types: Mapping[str, NodeType]) -> None:
+    source, target = types.get(edge.source_id), types.get(edge.target_id)
+    if source is None:
+        raise EdgeEndpointError(f"no node with id {edge.source_id}", edge_id=edge.id, field=f"{where}.source_id")
+    if target is None:
+        raise EdgeEndpointError(f"no node with id {edge.target_id}", edge_id=edge.id, field=f"{where}.target_id")
+    if not EDGE_RULES[edge.type].allows(source, target):
+        allowed = sorted(f"{s}->{t}" for s, t in EDGE_RULES[edge.type].pairs)
+        raise EdgeEndpointError(
+            f"{edge.type} cannot join a {source} to a {target} (allowed: {', '.join(allowed)})",
+            edge_id=edge.id,
+            field=where,
+        )

@@ -1,0 +1,197 @@
+"""The repository contract every store implements, in a sync and an async twin.
+
+Stores take and return schema objects only. Every method is required: a store that lacks
+one does not satisfy the protocol, and the contract suite in ``tests/contract`` runs the
+same behaviours against every store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Collection, Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from ..schema import Deleted, Direction, Edge, EdgeType, Lineage, Neighbor, Node, NodeFilter, Page, Stats
+
+__all__ = ["AsyncGraphStore", "GraphStore"]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A synchronous graph store.
+
+    Implementations are safe to share between threads.
+    """
+
+    #: Short name used in errors and metrics: ``"sqlite"`` or ``"neo4j"``.
+    name: str
+
+    def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """Write nodes, then edges, in one transaction; idempotent by id.
+
+        New items with a ``conversation_id`` are appended to that conversation: the store
+        gives each the next sequence number and keeps the CONTAINS and PRECEDES edges; new
+        items with an ``agent_id`` get a HANDLED_BY edge. An item's conversation and agent
+        cannot change once written. Edge endpoints must exist (in the store or in
+        ``nodes``) and be of types the edge type allows.
+
+        :returns: the nodes as stored, in the order given (with sequence numbers filled).
+        :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
+        """
+        ...
+
+    def get_node(self, node_id: str) -> Node:
+        """Return one node.
+
+        :raises NodeNotFoundError: if there is no node with this id.
+        """
+        ...
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
+        """Return the nodes with these ids, in the order given.
+
+        :raises NodeNotFoundError: naming every id that does not exist.
+        """
+        ...
+
+    def get_edge(self, edge_id: str) -> Edge:
+        """Return one edge.
+
+        :raises EdgeNotFoundError: if there is no edge with this id.
+        """
+        ...
+
+    def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
+        """Return one page of nodes matching ``filter``, ordered by (created_at, id).
+
+        :param cursor: ``next_cursor`` of the previous page; ``None`` starts at the first.
+        :param limit: most nodes on the page, 1 to 10,000.
+        """
+        ...
+
+    def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
+        """Yield every node matching ``filter`` in (created_at, id) order, holding one batch."""
+        ...
+
+    def neighbors(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.BOTH,
+        edge_types: Collection[EdgeType] | None = None,
+    ) -> list[Neighbor]:
+        """Return the nodes one edge away, following arrows ``OUT``, ``IN`` or ``BOTH``.
+
+        :raises NodeNotFoundError: if there is no node with this id.
+        """
+        ...
+
+    def lineage(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.UP,
+        edge_types: Collection[EdgeType] | None = None,
+        depth: int = 10,
+    ) -> Lineage:
+        """Return what fed the node (``UP``) or what it fed (``DOWN``), up to ``depth`` hops.
+
+        :param edge_types: the edge types to follow; by default every provenance edge type
+            (all but CONTAINS and PRECEDES).
+        :raises NodeNotFoundError: if there is no node with this id.
+        """
+        ...
+
+    def transcript(self, conversation_id: str) -> list[Node]:
+        """Return a conversation's items in the order they were appended.
+
+        :raises NodeNotFoundError: if there is no conversation with this id.
+        """
+        ...
+
+    def delete_conversation(self, conversation_id: str) -> Deleted:
+        """Delete a conversation, every item in it, and every edge touching any of them.
+
+        :raises NodeNotFoundError: if there is no conversation with this id.
+        """
+        ...
+
+    def stats(self) -> Stats:
+        """Return how many nodes and edges of each type the store holds."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's connections; using the store afterwards is an error."""
+        ...
+
+
+@runtime_checkable
+class AsyncGraphStore(Protocol):
+    """An asynchronous graph store: ``GraphStore`` with every method a coroutine.
+
+    Implementations are safe to share between tasks of one event loop and never block it.
+    """
+
+    name: str
+
+    async def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """See ``GraphStore.upsert``."""
+        ...
+
+    async def get_node(self, node_id: str) -> Node:
+        """See ``GraphStore.get_node``."""
+        ...
+
+    async def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
+        """See ``GraphStore.get_nodes``."""
+        ...
+
+    async def get_edge(self, edge_id: str) -> Edge:
+        """See ``GraphStore.get_edge``."""
+        ...
+
+    async def find_nodes(
+        self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100
+    ) -> Page:
+        """See ``GraphStore.find_nodes``."""
+        ...
+
+    def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> AsyncIterator[Node]:
+        """See ``GraphStore.iter_nodes``; an async iterator."""
+        ...
+
+    async def neighbors(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.BOTH,
+        edge_types: Collection[EdgeType] | None = None,
+    ) -> list[Neighbor]:
+        """See ``GraphStore.neighbors``."""
+        ...
+
+    async def lineage(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.UP,
+        edge_types: Collection[EdgeType] | None = None,
+        depth: int = 10,
+    ) -> Lineage:
+        """See ``GraphStore.lineage``."""
+        ...
+
+    async def transcript(self, conversation_id: str) -> list[Node]:
+        """See ``GraphStore.transcript``."""
+        ...
+
+    async def delete_conversation(self, conversation_id: str) -> Deleted:
+        """See ``GraphStore.delete_conversation``."""
+        ...
+
+    async def stats(self) -> Stats:
+        """See ``GraphStore.stats``."""
+        ...
+
+    async def aclose(self) -> None:
+        """See ``GraphStore.close``."""
+        ...

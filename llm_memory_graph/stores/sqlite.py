@@ -1,0 +1,501 @@
+"""The embedded store: one SQLite file (stdlib ``sqlite3``, WAL), no server.
+
+Every statement passes through ``_execute``/``_executemany``, which log the statement's
+name, time it, and translate ``sqlite3`` errors through ``_translate_errors``. Writes run
+in ``BEGIN IMMEDIATE`` transactions, so appends to a conversation are serialised by the
+database itself, across threads and across processes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from .._codec import decode_cursor, encode_cursor, meta_value, to_micros
+from ..errors import (
+    ConstraintError,
+    EdgeNotFoundError,
+    GraphClosedError,
+    InvalidInputError,
+    NodeNotFoundError,
+    SchemaVersionError,
+    StoreCorruptError,
+    StoreError,
+    StoreTimeoutError,
+    StoreUnavailableError,
+)
+from ..schema import (
+    Deleted,
+    Direction,
+    Edge,
+    EdgeType,
+    Lineage,
+    Neighbor,
+    Node,
+    NodeFilter,
+    NodeType,
+    Page,
+    Stats,
+    parse_edge,
+    parse_node,
+)
+from . import _sqlite_sql as sql
+from ._threaded import AsyncThreadedStore
+from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types
+from ._upsert import (
+    ConversationState,
+    ExistingEdge,
+    ExistingNode,
+    check_batch,
+    plan_upsert,
+    referenced_ids,
+)
+
+__all__ = ["AsyncSQLiteStore", "SQLiteStore"]
+
+log = logging.getLogger(__name__)
+
+
+class _State(Enum):
+    UNOPENED = "unopened"
+    OPENED = "opened"
+    CLOSED = "closed"
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    """Map every ``sqlite3`` exception to the library's tree, keeping the cause."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _translate(exc) from exc
+
+
+def _translate(exc: sqlite3.Error) -> StoreError:
+    text = str(exc)
+    lowered = text.lower()
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ConstraintError(text, store="sqlite")
+    if "locked" in lowered or "busy" in lowered:
+        return StoreTimeoutError(
+            f"the database file stayed locked by another connection ({text})", store="sqlite"
+        )
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return StoreCorruptError(f"the file is not a readable graph database ({text})", store="sqlite")
+    if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+        return StoreUnavailableError(f"cannot write the database file ({text})", store="sqlite")
+    if "disk is full" in lowered or "disk i/o" in lowered:
+        return StoreUnavailableError(text, store="sqlite")
+    return StoreError(text, store="sqlite")
+
+
+class SQLiteStore:
+    """A graph in one SQLite file.
+
+        store = SQLiteStore("graph.db")
+        graph = MemoryGraph(store=store)
+
+    The file is opened (and its schema created or checked) on first use, not by the
+    constructor. One connection is shared under a lock, so a store is safe to share between
+    threads; other processes may use the same file at the same time (WAL mode).
+
+    :param path: the database file, created if missing; ``":memory:"`` for a private
+        in-memory graph.
+    :param timeout: seconds to wait for another connection's write lock before raising
+        ``StoreTimeoutError`` (default 5).
+    :param durable: ``True`` makes every commit reach the disk before returning
+        (``synchronous=FULL``); the default ``False`` (``synchronous=NORMAL``) survives a
+        crashed process but may lose the last commits on power loss.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path = ":memory:", *, timeout: float = 5.0, durable: bool = False) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self.durable = durable
+        self._lock = threading.RLock()
+        self._state = _State.UNOPENED
+        self._connection: sqlite3.Connection | None = None
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ connection
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._state is _State.OPENED:
+            assert self._connection is not None
+            return self._connection
+        if self._state is _State.CLOSED:
+            raise GraphClosedError("store")
+        if self.path != ":memory:" and not Path(self.path).parent.is_dir():
+            raise StoreUnavailableError(
+                f"folder {str(Path(self.path).parent)!r} does not exist", store="sqlite"
+            )
+        with _translate_errors():
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            try:
+                self._prepare(conn)
+            except BaseException:
+                conn.close()
+                raise
+        self._connection = conn
+        self._state = _State.OPENED
+        return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_version else None
+            if found is not None and found > sql.SCHEMA_VERSION:
+                raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
+            if found is None:
+                for statement in sql.CREATE_SCHEMA.split(";\n"):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (sql.SCHEMA_VERSION,))
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS doomed (id TEXT PRIMARY KEY)")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Close the file; later calls raise ``GraphClosedError``. Closing twice is allowed."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            self._state = _State.CLOSED
+
+    # ------------------------------------------------------------ the funnel
+
+    def _execute(self, name: str, statement: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        started = time.perf_counter()
+        with _translate_errors():
+            cursor = self._conn().execute(statement, params)
+        log.debug("sqlite %s in %.3f ms", name, (time.perf_counter() - started) * 1000)
+        return cursor
+
+    def _executemany(self, name: str, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        started = time.perf_counter()
+        with _translate_errors():
+            self._conn().executemany(statement, rows)
+        log.debug("sqlite %s: %d rows in %.3f ms", name, len(rows), (time.perf_counter() - started) * 1000)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """Hold the lock and an immediate (write-locked) transaction; roll back on any error."""
+        with self._lock:
+            self._execute("begin", "BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._execute("rollback", "ROLLBACK")
+                raise
+            self._execute("commit", "COMMIT")
+
+    # ------------------------------------------------------------ writes
+
+    def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """See ``GraphStore.upsert``."""
+        check_batch(nodes, edges)
+        if not nodes and not edges:
+            return []
+        with self._write():
+            existing, states = self._existing_nodes(referenced_ids(nodes, edges))
+            existing_edges = self._existing_edges([e.id for e in edges]) if edges else {}
+            plan = plan_upsert(
+                nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
+            )
+            self._executemany("insert_node", sql.INSERT_NODE, [_node_row(n) for n in plan.new_nodes])
+            self._executemany(
+                "update_node", sql.UPDATE_NODE, [_node_update_row(n) for n in plan.changed_nodes]
+            )
+            self._executemany("delete_meta", sql.DELETE_META_OF, [(n.id,) for n in plan.changed_nodes])
+            self._executemany(
+                "insert_meta",
+                sql.INSERT_META,
+                [row for n in (*plan.new_nodes, *plan.changed_nodes) for row in _meta_rows(n)],
+            )
+            self._executemany(
+                "set_conversation_state",
+                sql.SET_CONVERSATION_STATE,
+                [(s.item_count, s.last_item_id, s.item_count, cid) for cid, s in plan.conversations.items()],
+            )
+            self._executemany("insert_edge", sql.INSERT_EDGE, [_edge_row(e) for e in plan.new_edges])
+            self._executemany(
+                "update_edge",
+                sql.UPDATE_EDGE,
+                [(to_micros(e.created_at), _edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
+            )
+        return plan.stored
+
+    def _existing_nodes(self, ids: set[str]) -> tuple[dict[str, ExistingNode], dict[str, ConversationState]]:
+        found: dict[str, ExistingNode] = {}
+        states: dict[str, ConversationState] = {}
+        rows = self._execute("existing_nodes", sql.EXISTING_NODES, (json.dumps(sorted(ids)),))
+        for node_id, type_, conversation_id, agent_id, sequence, user_id, count, last, status in rows:
+            node_type = NodeType(type_)
+            found[node_id] = ExistingNode(node_type, conversation_id, agent_id, sequence, user_id)
+            if node_type is NodeType.CONVERSATION:
+                states[node_id] = ConversationState(count or 0, last, user_id, status == "closed")
+        return found, states
+
+    def _existing_edges(self, ids: list[str]) -> dict[str, ExistingEdge]:
+        rows = self._execute("existing_edges", sql.EXISTING_EDGES, (json.dumps(ids),))
+        return {i: ExistingEdge(EdgeType(t), s, d) for i, t, s, d in rows}
+
+    def delete_conversation(self, conversation_id: str) -> Deleted:
+        """See ``GraphStore.delete_conversation``."""
+        with self._write():
+            self._require(conversation_id, NodeType.CONVERSATION)
+            self._execute("mark_doomed", sql.MARK_CONVERSATION_DOOMED, (conversation_id,))
+            counts = []
+            for i, statement in enumerate(sql.DELETE_DOOMED):
+                params = (conversation_id,) if i == 0 else ()
+                counts.append(self._execute("delete_doomed", statement, params).rowcount)
+            self._execute("clear_doomed", "DELETE FROM temp.doomed")
+        return Deleted(nodes=counts[-1], edges=sum(counts[:3]))
+
+    # ------------------------------------------------------------ reads
+
+    def get_node(self, node_id: str) -> Node:
+        """See ``GraphStore.get_node``."""
+        return self.get_nodes([node_id])[0]
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
+        """See ``GraphStore.get_nodes``."""
+        with self._lock:
+            rows = self._execute("get_nodes", sql.GET_NODES, (json.dumps(list(node_ids)),)).fetchall()
+        found = {node_id: data for node_id, data in rows}
+        missing = [i for i in node_ids if i not in found]
+        if missing:
+            raise NodeNotFoundError(missing)
+        return [parse_node(found[i]) for i in node_ids]
+
+    def get_edge(self, edge_id: str) -> Edge:
+        """See ``GraphStore.get_edge``."""
+        with self._lock:
+            row = self._execute("get_edge", sql.GET_EDGE, (edge_id,)).fetchone()
+        if row is None:
+            raise EdgeNotFoundError(edge_id)
+        return parse_edge(row[0])
+
+    def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
+        """See ``GraphStore.find_nodes``."""
+        check_limit(limit)
+        after = decode_cursor(cursor) if cursor is not None else None
+        equals = {
+            column: value
+            for column in ("conversation_id", "agent_id", "user_id", "name")
+            if (value := getattr(filter, column)) is not None
+        }
+        statement = sql.find_nodes_sql(
+            types=len(filter.types),
+            since=filter.since is not None,
+            until=filter.until is not None,
+            equals=list(equals),
+            model=filter.model is not None,
+            metadata=len(filter.metadata),
+            after=after is not None,
+        )
+        params: list[Any] = [str(t) for t in filter.types]
+        params += [to_micros(t) for t in (filter.since, filter.until) if t is not None]
+        params += equals.values()
+        if filter.model is not None:
+            params += [filter.model, filter.model]
+        for key, value in filter.metadata.items():
+            params += [key, meta_value(value)]
+        if after is not None:
+            params += [to_micros(after[0]), after[1]]
+        params.append(limit + 1)
+        with self._lock:
+            rows = self._execute("find_nodes", statement, params).fetchall()
+        items = [parse_node(data) for (data,) in rows[:limit]]
+        next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+        return Page(items=items, next_cursor=next_cursor)
+
+    def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
+        """See ``GraphStore.iter_nodes``."""
+        return iter_pages(self.find_nodes, filter, batch_size)
+
+    def neighbors(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.BOTH,
+        edge_types: Collection[EdgeType] | None = None,
+    ) -> list[Neighbor]:
+        """See ``GraphStore.neighbors``."""
+        types = json.dumps(neighbor_types(direction, edge_types))
+        statements = {
+            Direction.OUT: [sql.NEIGHBORS_OUT],
+            Direction.IN: [sql.NEIGHBORS_IN],
+            Direction.BOTH: [sql.NEIGHBORS_OUT, sql.NEIGHBORS_IN],
+        }[direction]
+        with self._lock:
+            self._require(node_id)
+            rows = [row for s in statements for row in self._execute("neighbors", s, (node_id, types))]
+        found = [Neighbor(edge=parse_edge(e), node=parse_node(n)) for e, n in rows]
+        return sorted(found, key=lambda nb: (nb.edge.created_at, nb.edge.id))
+
+    def lineage(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.UP,
+        edge_types: Collection[EdgeType] | None = None,
+        depth: int = 10,
+    ) -> Lineage:
+        """See ``GraphStore.lineage``."""
+        check_depth(depth)
+        to_source, to_target = lineage_steps(direction, edge_types)
+        walk = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
+        params = {
+            "root": node_id,
+            "depth": depth,
+            "to_source": json.dumps(to_source),
+            "to_target": json.dumps(to_target),
+        }
+        with self._lock:
+            self._require(node_id)
+            rows = self._execute("lineage_walk", walk, params).fetchall()
+            ids = json.dumps([row[0] for row in rows])
+            types = json.dumps(sorted({*to_source, *to_target}))
+            edges = self._execute("lineage_edges", sql.LINEAGE_EDGES, (types, ids)).fetchall()
+        return Lineage(
+            root_id=node_id,
+            direction=direction,
+            nodes=[parse_node(data) for _, _, data in rows],
+            edges=[parse_edge(data) for (data,) in edges],
+            depths={node: d for node, d, _ in rows},
+        )
+
+    def transcript(self, conversation_id: str) -> list[Node]:
+        """See ``GraphStore.transcript``."""
+        with self._lock:
+            self._require(conversation_id, NodeType.CONVERSATION)
+            rows = self._execute("transcript", sql.TRANSCRIPT, (conversation_id,)).fetchall()
+        return [parse_node(data) for (data,) in rows]
+
+    def stats(self) -> Stats:
+        """See ``GraphStore.stats``."""
+        with self._lock:
+            nodes = self._execute("count_nodes", sql.COUNT_NODES).fetchall()
+            edges = self._execute("count_edges", sql.COUNT_EDGES).fetchall()
+        return Stats(
+            nodes={t: 0 for t in NodeType} | {NodeType(t): n for t, n in nodes},
+            edges={t: 0 for t in EdgeType} | {EdgeType(t): n for t, n in edges},
+        )
+
+    def _require(self, node_id: str, node_type: NodeType | None = None) -> None:
+        row = self._execute("node_type", sql.NODE_TYPE, (node_id,)).fetchone()
+        if row is None:
+            raise NodeNotFoundError(node_id)
+        if node_type is not None and row[0] != node_type:
+            raise InvalidInputError(f"{node_id} is a {row[0]}, not a {node_type}", field="node_id")
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _node_row(node: Node) -> tuple[Any, ...]:
+    return (
+        node.id,
+        str(node.type),
+        to_micros(node.created_at),
+        getattr(node, "conversation_id", None),
+        getattr(node, "sequence", None),
+        getattr(node, "agent_id", None),
+        getattr(node, "user_id", None),
+        _name(node),
+        getattr(node, "request_model", None),
+        getattr(node, "response_model", None),
+        getattr(node, "item_count", None),
+        node.model_dump_json(),
+    )
+
+
+def _node_update_row(node: Node) -> tuple[Any, ...]:
+    return (
+        to_micros(node.created_at),
+        getattr(node, "user_id", None),
+        _name(node),
+        getattr(node, "request_model", None),
+        getattr(node, "response_model", None),
+        node.model_dump_json(),
+        node.id,
+    )
+
+
+def _name(node: Node) -> str | None:
+    return getattr(node, "name", None) or getattr(node, "tool_name", None)
+
+
+def _meta_rows(node: Node) -> list[tuple[str, str, int, str]]:
+    created = to_micros(node.created_at)
+    return [
+        (key, meta_value(value), created, node.id)
+        for key, value in node.metadata.items()
+        if isinstance(value, str | int | float | bool)
+    ]
+
+
+def _edge_conversation(edge: Edge) -> str | None:
+    return getattr(edge, "conversation_id", None)
+
+
+def _edge_row(edge: Edge) -> tuple[Any, ...]:
+    return (
+        edge.id,
+        str(edge.type),
+        edge.source_id,
+        edge.target_id,
+        to_micros(edge.created_at),
+        _edge_conversation(edge),
+        edge.model_dump_json(),
+    )
+
+
+class AsyncSQLiteStore(AsyncThreadedStore):
+    """The embedded store for asyncio: a ``SQLiteStore`` driven from one worker thread.
+
+        store = AsyncSQLiteStore("graph.db")
+        graph = AsyncMemoryGraph(store=store)
+
+    Every call runs on a single dedicated thread that owns the connection, so the event
+    loop never waits on disk I/O or on SQLite's locks. Safe to share between tasks.
+    Parameters are those of ``SQLiteStore``.
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, timeout: float = 5.0, durable: bool = False) -> None:
+        super().__init__(SQLiteStore(path, timeout=timeout, durable=durable))
+        self.path = str(path)
+
+    def __repr__(self) -> str:
+        return f"AsyncSQLiteStore({self.path!r})"

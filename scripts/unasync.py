@@ -1,0 +1,96 @@
+"""Generate the synchronous twins from their async sources, line by line.
+
+    python scripts/unasync.py          # rewrite the generated files
+    python scripts/unasync.py --check  # exit 1 if any generated file is stale
+
+Each substitution is a regular expression applied to every line in order, so line numbers
+match between a source and its twin. A substitution that no source uses is an error: the
+table must not keep rules for code that is gone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: (async source, generated sync file), relative to the repository root.
+FILES = [
+    ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
+]
+_LATER = [
+    ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
+    ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
+    ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
+    ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
+]
+
+SUBSTITUTIONS = [
+    (r"the asyncio API, and the source that ``graph.py`` is generated from\.",
+     "the synchronous API, generated from ``aio.py``."),
+    (r"Safe to share between tasks\.", "Safe to share between threads."),
+    (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
+    (r"\bAsyncGraphStore\b", "GraphStore"),
+    (r"\bAsyncSQLiteStore\b", "SQLiteStore"),
+    (r"\bAsyncIterator\b", "Iterator"),
+    (r"\b__aenter__\b", "__enter__"),
+    (r"\b__aexit__\b", "__exit__"),
+    (r"\baclose\b", "close"),
+    (r"\basync def\b", "def"),
+    (r"\basync for\b", "for"),
+    (r"\basync with\b", "with"),
+    (r"\bawait ", ""),
+    (r"\basync_\b", "sync_"),
+]
+
+#: First line of every async source; the twin gets HEADER on that line instead.
+MARKER = "# Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.\n"
+HEADER = "# Generated from {source} by scripts/unasync.py; do not edit.\n"
+
+
+def unasync(text: str, used: set[int]) -> str:
+    """Return ``text`` with every substitution applied to every line."""
+    lines = []
+    for line in text.splitlines(keepends=True):
+        for i, (pattern, replacement) in enumerate(SUBSTITUTIONS):
+            line, count = re.subn(pattern, replacement, line)
+            if count:
+                used.add(i)
+        lines.append(line)
+    return "".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a generated file is stale")
+    args = parser.parse_args()
+    used: set[int] = set()
+    stale = []
+    for source, target in FILES:
+        text = (ROOT / source).read_text()
+        if not text.startswith(MARKER):
+            print(f"{source} must start with the line {MARKER.strip()!r}", file=sys.stderr)
+            return 1
+        generated = HEADER.format(source=source) + unasync(text.removeprefix(MARKER), used)
+        path = ROOT / target
+        if not path.exists() or path.read_text() != generated:
+            stale.append(target)
+            if not args.check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(generated)
+    unused = [SUBSTITUTIONS[i][0] for i in range(len(SUBSTITUTIONS)) if i not in used]
+    if unused:
+        print(f"unused substitutions: {unused}", file=sys.stderr)
+        return 1
+    if stale:
+        verb = "stale" if args.check else "regenerated"
+        print(f"{verb}: {', '.join(stale)}", file=sys.stderr)
+        return 1 if args.check else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
