@@ -20,9 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, generated sync file), relative to the repository root.
 FILES = [
     ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
-]
-_LATER = [
-    ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
     ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
     ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
@@ -43,7 +40,6 @@ SUBSTITUTIONS = [
     (r"\basync for\b", "for"),
     (r"\basync with\b", "with"),
     (r"\bawait ", ""),
-    (r"\basync_\b", "sync_"),
 ]
 
 #: First line of every async source; the twin gets HEADER on that line instead.

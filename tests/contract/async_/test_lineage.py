@@ -1,0 +1,148 @@
+# Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.
+"""Contract: lineage walks provenance up and down, to a depth, and ends on cycles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from llm_memory_graph import AsyncMemoryGraph, InvalidInputError, Node, NodeNotFoundError, Prompt
+
+
+@dataclass
+class Session:
+    """A small multi-agent RAG session, with every node a test may ask about."""
+
+    conversation: Node
+    router: Node
+    researcher: Node
+    writer: Node
+    question: Node
+    routing: Node
+    research_prompt: Node
+    doc: Node
+    research: Node
+    tool: Node
+    followup: Node
+    write_prompt: Node
+    system: Node
+    answer: Node
+    rating: Node
+
+
+async def _session(graph: AsyncMemoryGraph) -> Session:
+    chat = await graph.start_conversation("refunds", user_id="u-7")
+    router = await graph.register_agent("router")
+    researcher = await graph.register_agent("researcher")
+    writer = await graph.register_agent("writer")
+    question = await graph.add_prompt("Can I get a refund after 40 days?", conversation=chat, agent=router)
+    routing = await graph.add_completion(question, "route: researcher")
+    await graph.hand_off(router, researcher, conversation=chat)
+    research_prompt = await graph.add_prompt("Find the refund policy", conversation=chat, agent=researcher)
+    doc = await graph.add_document("Refunds within 30 days.", title="Refund policy")
+    await graph.reference(research_prompt, doc, score=0.92, rank=1)
+    research = await graph.add_completion(research_prompt, "call lookup_order")
+    tool = await graph.add_tool_invocation(research, "lookup_order", arguments={"id": 7}, result={"days": 40})
+    followup = await graph.add_prompt("Order is 40 days old", conversation=chat, agent=researcher, triggered_by=tool)
+    await graph.hand_off(researcher, writer, conversation=chat)
+    write_prompt = await graph.add_prompt(
+        "Answer the user", conversation=chat, agent=writer, depends_on=[followup]
+    )
+    system = await graph.attach_context("Be kind.", to=write_prompt, conversation=chat, kind="system")
+    answer = await graph.add_completion(write_prompt, "Sorry, refunds close after 30 days.")
+    rating = await graph.add_feedback(answer, score=4)
+    return Session(
+        chat, router, researcher, writer, question, routing, research_prompt, doc, research,
+        tool, followup, write_prompt, system, answer, rating,
+    )
+
+
+async def test_lineage_up_reaches_everything_that_fed_the_answer(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.answer)
+    reached = set(lineage.depths)
+    fed = [s.write_prompt, s.system, s.followup, s.tool, s.research, s.research_prompt, s.doc]
+    assert {n.id for n in fed} <= reached
+    assert {s.writer.id, s.researcher.id, s.router.id} <= reached  # agents and their hand-offs
+    assert s.rating.id not in reached and s.conversation.id not in reached
+    assert lineage.depths[s.answer.id] == 0 and lineage.depths[s.write_prompt.id] == 1
+    assert lineage.nodes[0].id == s.answer.id
+
+
+async def test_lineage_edges_join_only_nodes_of_the_subgraph(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.answer)
+    assert lineage.edges
+    for edge in lineage.edges:
+        assert edge.source_id in lineage.depths and edge.target_id in lineage.depths
+        assert edge.type not in ("CONTAINS", "PRECEDES")
+
+
+async def test_lineage_down_reaches_everything_a_document_influenced(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.doc, direction="down")
+    reached = set(lineage.depths)
+    assert {s.research_prompt.id, s.research.id, s.tool.id, s.followup.id, s.answer.id, s.rating.id} <= reached
+    assert s.question.id not in reached and s.routing.id not in reached
+
+
+async def test_lineage_stops_at_the_depth_asked(graph: AsyncMemoryGraph) -> None:
+    chain = [await graph.add_prompt("v0")]
+    for i in range(1, 6):
+        revised = await graph.add_prompt(f"v{i}")
+        await graph.link_revision(revised, chain[-1], reason="tighter")
+        chain.append(revised)
+    lineage = await graph.lineage(chain[-1], depth=2)
+    assert [n.id for n in lineage.nodes] == [chain[5].id, chain[4].id, chain[3].id]
+    assert len(lineage.edges) == 2
+
+
+async def test_lineage_of_depth_zero_is_the_node_alone(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.answer, depth=0)
+    assert [n.id for n in lineage.nodes] == [s.answer.id] and lineage.edges == []
+
+
+async def test_lineage_ends_on_a_cycle(graph: AsyncMemoryGraph) -> None:
+    a, b, c = [await graph.add_prompt(name) for name in "abc"]
+    for source, target in ((a, b), (b, c), (c, a)):
+        await graph.link(source, target, "DEPENDS_ON")
+    lineage = await graph.lineage(a, depth=100)
+    assert lineage.depths == {a.id: 0, b.id: 1, c.id: 2}
+    assert len(lineage.edges) == 3
+
+
+async def test_lineage_follows_only_the_edge_types_asked(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.answer, edge_types=["GENERATES", "REFERENCES"])
+    assert set(lineage.depths) == {s.answer.id, s.write_prompt.id, s.system.id}
+
+
+async def test_lineage_follows_precedes_only_when_asked(graph: AsyncMemoryGraph) -> None:
+    s = await _session(graph)
+    lineage = await graph.lineage(s.routing, edge_types=["PRECEDES"])
+    assert set(lineage.depths) == {s.routing.id, s.question.id}
+
+
+async def test_lineage_of_an_unknown_node_raises_not_found(graph: AsyncMemoryGraph) -> None:
+    with pytest.raises(NodeNotFoundError):
+        await graph.lineage(Prompt(content="x").id)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        pytest.param({"depth": -1}, "depth", id="negative-depth"),
+        pytest.param({"depth": 101}, "depth", id="too-deep"),
+        pytest.param({"direction": "sideways"}, "direction", id="unknown-direction"),
+        pytest.param({"edge_types": ["LIKES"]}, "edge_types", id="unknown-edge-type"),
+    ],
+)
+async def test_lineage_rejects_bad_arguments_naming_the_field(
+    graph: AsyncMemoryGraph, arguments: dict[str, object], field: str
+) -> None:
+    prompt = await graph.add_prompt("q")
+    with pytest.raises(InvalidInputError) as caught:
+        await graph.lineage(prompt, **arguments)  # type: ignore[arg-type]
+    assert caught.value.field == field

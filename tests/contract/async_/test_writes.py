@@ -1,0 +1,212 @@
+# Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.
+"""Contract: writes are validated, atomic, idempotent by id, and append in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from llm_memory_graph import (
+    AsyncMemoryGraph,
+    Conversation,
+    EdgeEndpointError,
+    EdgeType,
+    GraphClosedError,
+    InvalidInputError,
+    NodeNotFoundError,
+    NodeType,
+    Prompt,
+)
+from llm_memory_graph.schema import Generates, HandledBy, References
+
+
+async def test_add_prompt_appends_items_in_order(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation("support")
+    first = await graph.add_prompt("hello", conversation=chat)
+    second = await graph.add_prompt("again", conversation=chat)
+    assert (first.sequence, second.sequence) == (1, 2)
+    assert [n.id for n in await graph.transcript(chat)] == [first.id, second.id]
+    assert (await graph.get(chat.id)).item_count == 2  # type: ignore[union-attr]
+
+
+async def test_items_take_the_user_id_of_their_conversation(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation(user_id="u-42")
+    prompt = await graph.add_prompt("hi", conversation=chat)
+    answer = await graph.add_completion(prompt, "hello")
+    assert prompt.user_id == answer.user_id == "u-42"
+    assert (await graph.get(answer.id)).user_id == "u-42"  # type: ignore[union-attr]
+
+
+async def test_add_completion_joins_its_prompt_and_conversation(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    prompt = await graph.add_prompt("2+2?", conversation=chat)
+    answer = await graph.add_completion(
+        prompt.id, "4", request_model="gpt-4o", response_model="gpt-4o-2024-08-06",
+        input_tokens=12, output_tokens=1, cached_input_tokens=8, reasoning_tokens=0,
+        cost_usd=0.0001, latency_ms=420.0, finish_reason="stop",
+        request={"messages": [{"role": "user", "content": "2+2?"}], "parameters": {"temperature": 0}},
+    )
+    stored = await graph.get(answer.id)
+    assert stored == answer
+    assert answer.conversation_id == chat.id and answer.total_tokens == 13
+    assert answer.request is not None and answer.request.parameters == {"temperature": 0}
+    edges = await graph.neighbors(prompt, direction="out", edge_types=["GENERATES"])
+    assert [n.node.id for n in edges] == [answer.id]
+
+
+async def test_rewriting_a_node_with_the_same_id_is_idempotent(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    prompt = Prompt(content="once", conversation_id=chat.id)
+    first = await graph.add([prompt])
+    second = await graph.add([prompt])
+    assert first == second
+    assert (await graph.stats()).nodes[NodeType.PROMPT] == 1
+    assert (await graph.stats()).edges[EdgeType.CONTAINS] == 1
+    assert (await graph.get(chat.id)).item_count == 1  # type: ignore[union-attr]
+
+
+async def test_rewriting_a_node_updates_its_fields_but_keeps_its_place(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    prompt = await graph.add_prompt("draft", conversation=chat)
+    await graph.add([prompt.model_copy(update={"content": "final", "sequence": None})])
+    stored = await graph.get(prompt.id)
+    assert stored.content == "final" and stored.sequence == 1  # type: ignore[union-attr]
+
+
+async def test_rewriting_an_edge_with_the_same_id_is_idempotent(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("q")
+    doc = await graph.add_document("text")
+    edge = References(source_id=prompt.id, target_id=doc.id, score=0.5)
+    await graph.add(edges=[edge])
+    await graph.add(edges=[edge.model_copy(update={"score": 0.7})])
+    assert (await graph.stats()).edges[EdgeType.REFERENCES] == 1
+    assert (await graph.get_edge(edge.id)).score == 0.7  # type: ignore[union-attr]
+
+
+async def test_a_batch_with_one_bad_edge_writes_nothing(graph: AsyncMemoryGraph) -> None:
+    chat = Conversation()
+    prompt = Prompt(content="q", conversation_id=chat.id)
+    dangling = Generates(source_id=prompt.id, target_id=Prompt(content="never stored").id)
+    with pytest.raises(EdgeEndpointError) as caught:
+        await graph.add([chat, prompt], [dangling])
+    assert caught.value.field == "edges.0.target_id"
+    assert (await graph.stats()).total_nodes == 0
+    assert (await graph.stats()).total_edges == 0
+
+
+async def test_an_edge_between_the_wrong_node_types_is_refused(graph: AsyncMemoryGraph) -> None:
+    doc = await graph.add_document("text")
+    prompt = await graph.add_prompt("q")
+    with pytest.raises(EdgeEndpointError, match="GENERATES cannot join a Document to a Prompt"):
+        await graph.link(doc, prompt, "GENERATES")
+    assert (await graph.stats()).total_edges == 0
+
+
+async def test_store_kept_edge_types_cannot_be_written(graph: AsyncMemoryGraph) -> None:
+    agent = await graph.register_agent("writer")
+    prompt = await graph.add_prompt("q")
+    with pytest.raises(InvalidInputError, match="set agent_id on the item"):
+        await graph.add(edges=[HandledBy(source_id=prompt.id, target_id=agent.id)])
+
+
+async def test_an_item_cannot_move_to_another_conversation(graph: AsyncMemoryGraph) -> None:
+    first = await graph.start_conversation()
+    second = await graph.start_conversation()
+    prompt = await graph.add_prompt("q", conversation=first)
+    moved = prompt.model_copy(update={"conversation_id": second.id})
+    with pytest.raises(InvalidInputError, match="cannot change") as caught:
+        await graph.add([moved])
+    assert caught.value.field == "nodes.0.conversation_id"
+
+
+async def test_a_closed_conversation_refuses_new_items(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    await graph.add_prompt("q", conversation=chat)
+    closed = await graph.close_conversation(chat)
+    assert closed.status == "closed" and closed.item_count == 1
+    with pytest.raises(InvalidInputError, match="is closed"):
+        await graph.add_prompt("late", conversation=chat)
+    assert len(await graph.transcript(chat)) == 1
+
+
+async def test_appending_to_a_missing_conversation_is_refused(graph: AsyncMemoryGraph) -> None:
+    with pytest.raises(InvalidInputError, match="no conversation with id"):
+        await graph.add_prompt("q", conversation=Conversation().id)
+    assert (await graph.stats()).total_nodes == 0
+
+
+async def test_a_failed_tool_call_records_its_error(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("weather?")
+    answer = await graph.add_completion(prompt, "", finish_reason="tool_calls")
+    call = await graph.add_tool_invocation(answer, "get_weather", arguments={"city": "Oslo"}, error="timeout")
+    stored = await graph.get(call.id)
+    assert stored.status == "error" and stored.error == "timeout"  # type: ignore[union-attr]
+    assert [n.node.id for n in await graph.neighbors(answer, direction="out")] == [call.id]
+
+
+async def test_register_agent_returns_the_existing_agent_of_that_name(graph: AsyncMemoryGraph) -> None:
+    first = await graph.register_agent("router", role="routing")
+    again = await graph.register_agent("router")
+    assert again.id == first.id
+    assert (await graph.stats()).nodes[NodeType.AGENT] == 1
+
+
+async def test_hand_off_joins_two_agents(graph: AsyncMemoryGraph) -> None:
+    router = await graph.register_agent("router")
+    writer = await graph.register_agent("writer")
+    edge = await graph.hand_off(router, writer, reason="needs prose")
+    assert (await graph.get_edge(edge.id)).reason == "needs prose"  # type: ignore[union-attr]
+
+
+async def test_get_of_an_unknown_id_raises_not_found(graph: AsyncMemoryGraph) -> None:
+    missing = Prompt(content="x").id
+    with pytest.raises(NodeNotFoundError) as caught:
+        await graph.get(missing)
+    assert caught.value.node_id == missing
+
+
+async def test_concurrent_appends_never_fork_or_reorder_the_chain(graph: AsyncMemoryGraph, concurrently: Any) -> None:
+    chat = await graph.start_conversation()
+    added = await concurrently([lambda i=i: graph.add_prompt(f"p{i}", conversation=chat) for i in range(40)])
+    assert sorted(p.sequence for p in added) == list(range(1, 41))
+    transcript = await graph.transcript(chat)
+    for earlier, later in zip(transcript, transcript[1:], strict=False):
+        incoming = await graph.neighbors(later, direction="in", edge_types=["PRECEDES"])
+        assert [n.node.id for n in incoming] == [earlier.id]
+    assert (await graph.stats()).edges[EdgeType.PRECEDES] == 39
+
+
+async def test_delete_conversation_leaves_no_orphan_edges(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    agent = await graph.register_agent("researcher")
+    other = await graph.register_agent("writer")
+    doc = await graph.add_document("kept")
+    prompt = await graph.add_prompt("q", conversation=chat, agent=agent)
+    await graph.reference(prompt, doc, score=0.9)
+    answer = await graph.add_completion(prompt, "a")
+    await graph.add_feedback(answer, score=1)
+    await graph.hand_off(agent, other, conversation=chat)
+    deleted = await graph.delete_conversation(chat)
+    stats = await graph.stats()
+    assert deleted.nodes == 4
+    assert stats.total_edges == 0
+    assert stats.total_nodes == 3  # two agents and the document stay
+    with pytest.raises(NodeNotFoundError):
+        await graph.get(chat.id)
+
+
+async def test_stats_count_every_type(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    prompt = await graph.add_prompt("q", conversation=chat)
+    await graph.add_completion(prompt, "a")
+    stats = await graph.stats()
+    assert stats.nodes[NodeType.PROMPT] == 1 and stats.nodes[NodeType.FEEDBACK] == 0
+    assert stats.edges[EdgeType.GENERATES] == 1 and stats.edges[EdgeType.CONTAINS] == 2
+    assert set(stats.nodes) == set(NodeType) and set(stats.edges) == set(EdgeType)
+
+
+async def test_a_closed_graph_refuses_every_call(graph: AsyncMemoryGraph) -> None:
+    await graph.aclose()
+    with pytest.raises(GraphClosedError, match="has been closed"):
+        await graph.stats()

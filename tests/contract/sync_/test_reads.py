@@ -1,0 +1,160 @@
+# Generated from tests/contract/async_/test_reads.py by scripts/unasync.py; do not edit.
+"""Contract: filters, keyset pages, streams, neighbours and transcripts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from llm_memory_graph import MemoryGraph, InvalidCursorError, InvalidInputError, NodeNotFoundError, Prompt
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _ids(graph: MemoryGraph, **filters: object) -> list[str]:
+    page = graph.find(limit=10_000, **filters)  # type: ignore[arg-type]
+    return [n.id for n in page.items]
+
+
+def test_find_returns_nodes_oldest_first(graph: MemoryGraph) -> None:
+    later = graph.add_prompt("b", created_at=T0 + timedelta(seconds=1))
+    earlier = graph.add_prompt("a", created_at=T0)
+    assert _ids(graph) == [earlier.id, later.id]
+
+
+def test_find_filters_by_type(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    answer = graph.add_completion(prompt, "a")
+    assert _ids(graph, types="Completion") == [answer.id]
+    assert _ids(graph, types=["Prompt", "Completion"]) == [prompt.id, answer.id]
+
+
+def test_find_filters_by_time_range_with_since_inclusive_and_until_exclusive(graph: MemoryGraph) -> None:
+    nodes = [graph.add_prompt(f"p{i}", created_at=T0 + timedelta(minutes=i)) for i in range(4)]
+    found = _ids(graph, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3))
+    assert found == [nodes[1].id, nodes[2].id]
+
+
+def test_find_filters_by_conversation_agent_and_user(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation(user_id="u-1")
+    agent = graph.register_agent("researcher")
+    inside = graph.add_prompt("in", conversation=chat, agent=agent)
+    graph.add_prompt("out")
+    assert _ids(graph, conversation=chat) == [inside.id]
+    assert _ids(graph, agent=agent) == [inside.id]
+    assert _ids(graph, user_id="u-1", types="Prompt") == [inside.id]
+
+
+def test_find_model_matches_requested_or_responding_model(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    asked = graph.add_completion(prompt, "a", request_model="gpt-4o", response_model="gpt-4o-2024-08-06")
+    other = graph.add_completion(prompt, "b", request_model="claude-sonnet-4")
+    assert _ids(graph, model="gpt-4o") == [asked.id]
+    assert _ids(graph, model="gpt-4o-2024-08-06") == [asked.id]
+    assert _ids(graph, model="claude-sonnet-4") == [other.id]
+
+
+def test_find_matches_metadata_by_equality(graph: MemoryGraph) -> None:
+    prod = graph.add_prompt("a", metadata={"env": "prod", "attempt": 3, "beta": True})
+    graph.add_prompt("b", metadata={"env": "dev", "attempt": 1})
+    graph.add_prompt("c", metadata={"nested": {"env": "prod"}})
+    assert _ids(graph, metadata={"env": "prod"}) == [prod.id]
+    assert _ids(graph, metadata={"env": "prod", "attempt": 3.0}) == [prod.id]
+    assert _ids(graph, metadata={"beta": True}) == [prod.id]
+    assert _ids(graph, metadata={"beta": 1}) == []
+    assert _ids(graph, metadata={"attempt": "3"}) == []
+
+
+def test_find_filters_by_name(graph: MemoryGraph) -> None:
+    agent = graph.register_agent("writer")
+    prompt = graph.add_prompt("q")
+    answer = graph.add_completion(prompt, "")
+    call = graph.add_tool_invocation(answer, "search_docs")
+    assert _ids(graph, name="writer") == [agent.id]
+    assert _ids(graph, name="search_docs") == [call.id]
+
+
+def test_pages_return_every_node_once_while_nodes_are_added(graph: MemoryGraph) -> None:
+    original = {(graph.add_prompt(f"p{i}")).id for i in range(25)}
+    seen: list[str] = []
+    page = graph.find(types="Prompt", limit=4)
+    while True:
+        seen.extend(n.id for n in page.items)
+        graph.add_prompt("added while paging")
+        if page.next_cursor is None:
+            break
+        page = graph.find(types="Prompt", limit=4, cursor=page.next_cursor)
+    assert len(seen) == len(set(seen))
+    assert original <= set(seen)
+
+
+def test_the_last_page_has_no_cursor(graph: MemoryGraph) -> None:
+    for i in range(3):
+        graph.add_prompt(f"p{i}")
+    page = graph.find(limit=3)
+    assert len(page.items) == 3 and page.next_cursor is None
+
+
+def test_find_rejects_a_cursor_it_did_not_make(graph: MemoryGraph) -> None:
+    with pytest.raises(InvalidCursorError):
+        graph.find(cursor="not-a-cursor")
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        pytest.param({"types": "Banana"}, "filter.types.0", id="unknown-type"),
+        pytest.param({"limit": 0}, "limit", id="zero-limit"),
+        pytest.param({"since": datetime(2026, 1, 1)}, "filter.since", id="naive-datetime"),
+        pytest.param({"since": T0, "until": T0}, "filter", id="empty-range"),
+        pytest.param({"metadata": {"bad key": 1}}, "filter.metadata", id="bad-metadata-key"),
+    ],
+)
+def test_find_rejects_bad_filters_naming_the_field(
+    graph: MemoryGraph, filters: dict[str, object], field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        graph.find(**filters)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+def test_stream_yields_every_match_in_order(graph: MemoryGraph) -> None:
+    made = [(graph.add_prompt(f"p{i}")).id for i in range(23)]
+    graph.add_document("not a prompt")
+    streamed = [n.id for n in graph.stream(types="Prompt", batch_size=5)]
+    assert streamed == made
+
+
+def test_neighbors_follow_arrow_direction_and_edge_types(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    doc = graph.add_document("d")
+    graph.reference(prompt, doc, score=0.9, rank=1)
+    answer = graph.add_completion(prompt, "a")
+    out = graph.neighbors(prompt, direction="out")
+    assert [(n.edge.type, n.node.id) for n in out] == [("REFERENCES", doc.id), ("GENERATES", answer.id)]
+    assert [n.node.id for n in graph.neighbors(doc, direction="in")] == [prompt.id]
+    only = graph.neighbors(prompt, edge_types=["GENERATES"])
+    assert [n.node.id for n in only] == [answer.id]
+
+
+def test_neighbors_of_an_unknown_node_raise_not_found(graph: MemoryGraph) -> None:
+    with pytest.raises(NodeNotFoundError):
+        graph.neighbors(Prompt(content="x").id)
+
+
+def test_transcript_lists_items_in_append_order(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    prompt = graph.add_prompt("q", conversation=chat, created_at=T0 + timedelta(hours=1))
+    context = graph.attach_context("system text", to=prompt, conversation=chat, created_at=T0)
+    answer = graph.add_completion(prompt, "a")
+    feedback = graph.add_feedback(answer, label="helpful")
+    items = graph.transcript(chat)
+    assert [n.id for n in items] == [prompt.id, context.id, answer.id, feedback.id]
+    assert [n.sequence for n in items] == [1, 2, 3, 4]  # type: ignore[union-attr]
+
+
+def test_transcript_of_something_not_a_conversation_is_refused(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    with pytest.raises(InvalidInputError, match="not a Conversation"):
+        graph.transcript(prompt)
