@@ -9,8 +9,6 @@
         print(graph.lineage(answer).nodes)
 """
 
-from __future__ import annotations
-
 from .aio import AsyncMemoryGraph
 from .errors import (
     ConstraintError,

@@ -211,9 +211,12 @@ NodeId = Annotated[str, AfterValidator(_canonical_uuid)]
 Metadata = Annotated[dict[str, JsonValue], AfterValidator(_check_metadata)]
 MetadataScalar: TypeAlias = str | int | float | bool
 NonEmpty = Annotated[str, Field(min_length=1)]
-Count = Annotated[int, Field(ge=0)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Millis = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# Numbers are strict: "12" or True where a count belongs is a caller's bug, not a 12 or a 1.
+Count = Annotated[int, Field(ge=0, strict=True)]
+Positive = Annotated[int, Field(ge=1, strict=True)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Millis = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Score = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
 class _Model(BaseModel):
@@ -346,7 +349,7 @@ class Document(NodeBase):
     source: str | None = Field(default=None, description="Collection or system it came from.")
     uri: str | None = None
     chunk_index: Count | None = None
-    chunk_count: Annotated[int, Field(ge=1)] | None = None
+    chunk_count: Positive | None = None
     content_hash: str | None = Field(default=None, description="sha256 of content when not given.")
     mime_type: str | None = None
 
@@ -373,7 +376,7 @@ class Feedback(_Item):
     """A human or automatic judgement of a completion or prompt."""
 
     type: Literal[NodeType.FEEDBACK] = NodeType.FEEDBACK
-    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    score: Score | None = None
     label: str | None = None
     comment: str | None = None
     source: FeedbackSource = FeedbackSource.HUMAN
@@ -409,7 +412,7 @@ class TemplateVersion(NodeBase):
 
     type: Literal[NodeType.TEMPLATE_VERSION] = NodeType.TEMPLATE_VERSION
     template_id: NodeId
-    version: Annotated[int, Field(ge=1)]
+    version: Positive
     body: str
     variables: list[VariableSpec] = Field(default_factory=list)
     semver: str | None = None
@@ -482,7 +485,7 @@ class Contains(EdgeBase):
     """Conversation -> item; kept by the store, ``position`` equals the item's sequence."""
 
     type: Literal[EdgeType.CONTAINS] = EdgeType.CONTAINS
-    position: Annotated[int, Field(ge=1)]
+    position: Positive
 
 
 class Precedes(EdgeBase):
@@ -507,8 +510,8 @@ class References(EdgeBase):
     """Prompt or completion -> a document or context it used, with retrieval score and rank."""
 
     type: Literal[EdgeType.REFERENCES] = EdgeType.REFERENCES
-    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    rank: Annotated[int, Field(ge=1)] | None = None
+    score: Score | None = None
+    rank: Positive | None = None
 
 
 class DependsOn(EdgeBase):

@@ -1,0 +1,200 @@
+"""The embedded store's own promises: its file, its schema version, its indexes, its errors."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from llm_memory_graph import (
+    MemoryGraph,
+    NodeFilter,
+    SchemaVersionError,
+    SQLiteStore,
+    StoreCorruptError,
+    StoreTimeoutError,
+    StoreUnavailableError,
+)
+from llm_memory_graph.schema import Direction, EdgeType
+from llm_memory_graph.stores import _sqlite_sql as sql
+from llm_memory_graph.stores._common import lineage_steps
+from llm_memory_graph.stores.sqlite import _translate
+
+
+def test_opening_creates_a_wal_file_with_a_schema_version(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store:
+        store.stats()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] == sql.SCHEMA_VERSION
+
+
+def test_constructing_a_store_does_not_touch_the_disk(db_path: Path) -> None:
+    SQLiteStore(db_path)
+    assert not db_path.exists()
+
+
+def test_a_file_from_a_newer_version_is_refused(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store:
+        store.stats()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (sql.SCHEMA_VERSION + 1,))
+    with SQLiteStore(db_path) as store, pytest.raises(SchemaVersionError, match="newer than this library"):
+        store.stats()
+
+
+def test_a_file_that_is_not_a_database_is_reported_corrupt(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not sqlite" * 100)
+    with SQLiteStore(db_path) as store, pytest.raises(StoreCorruptError, match="not a readable graph database"):
+        store.stats()
+
+
+def test_a_path_in_a_missing_folder_is_unavailable(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "nope" / "graph.db") as store, pytest.raises(StoreUnavailableError, match="does not exist"):
+        store.stats()
+
+
+def test_a_write_lock_held_too_long_times_out(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store:
+        store.stats()
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with MemoryGraph(store=SQLiteStore(db_path, timeout=0.05)) as graph, pytest.raises(StoreTimeoutError, match="locked"):
+            graph.add_prompt("blocked")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [pytest.param(cls, id=cls.__name__) for cls in (
+        sqlite3.Error, sqlite3.DatabaseError, sqlite3.InterfaceError, sqlite3.DataError,
+        sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.InternalError,
+        sqlite3.ProgrammingError, sqlite3.NotSupportedError,
+    )],
+)
+def test_every_sqlite_error_is_translated(error: type[sqlite3.Error]) -> None:
+    assert type(_translate(error("boom"))).__module__ == "llm_memory_graph.errors"
+
+
+def test_every_sqlite_error_class_is_listed_in_the_translation_test() -> None:
+    listed = {"Error", "DatabaseError", "InterfaceError", "DataError", "OperationalError",
+              "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError"}
+    found = {name for name, value in vars(sqlite3).items()
+             if isinstance(value, type) and issubclass(value, sqlite3.Error)}
+    assert found == listed
+
+
+def test_threads_sharing_one_store_write_and_read_safely(db_path: Path) -> None:
+    with MemoryGraph.open(db_path) as graph:
+        chat = graph.start_conversation()
+        errors: list[BaseException] = []
+
+        def work(n: int) -> None:
+            try:
+                for i in range(20):
+                    graph.add_prompt(f"{n}-{i}", conversation=chat)
+                    graph.find(conversation=chat, limit=5)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert [n.sequence for n in graph.transcript(chat)] == list(range(1, 81))  # type: ignore[union-attr]
+
+
+def test_two_stores_on_one_file_append_without_forking_the_chain(db_path: Path) -> None:
+    with MemoryGraph.open(db_path) as first, MemoryGraph.open(db_path) as second:
+        chat = first.start_conversation()
+        for i in range(10):
+            (first if i % 2 else second).add_prompt(f"p{i}", conversation=chat)
+        assert [n.sequence for n in first.transcript(chat)] == list(range(1, 11))  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- query plans
+
+_TABLE_SCAN = re.compile(r"\bSCAN (nodes|edges|node_meta|n|e|m|x)\b(?! USING)")
+
+
+def _plan(conn: sqlite3.Connection, statement: str, params: object) -> str:
+    rows = conn.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()  # type: ignore[arg-type]
+    return "\n".join(row[-1] for row in rows)
+
+
+def _find(store: SQLiteStore, spec: NodeFilter, after: bool) -> tuple[str, list[object]]:
+    statement = sql.find_nodes_sql(
+        types=len(spec.types), since=spec.since is not None, until=spec.until is not None,
+        equals=[c for c in ("conversation_id", "agent_id", "user_id", "name") if getattr(spec, c)],
+        model=spec.model is not None, metadata=len(spec.metadata), after=after,
+    )
+    return statement, [None] * statement.count("?")
+
+
+FIND_SHAPES = [
+    pytest.param({}, id="everything"),
+    pytest.param({"types": ["Prompt"]}, id="type"),
+    pytest.param({"conversation_id": "01a20ff6-ba0c-722c-81a4-9bb3afb52ccb"}, id="conversation"),
+    pytest.param({"agent_id": "01a20ff6-ba0c-722c-81a4-9bb3afb52ccb"}, id="agent"),
+    pytest.param({"user_id": "u"}, id="user"),
+    pytest.param({"name": "writer"}, id="name"),
+    pytest.param({"model": "gpt-4o"}, id="model"),
+    pytest.param({"metadata": {"env": "prod"}}, id="metadata"),
+    pytest.param({"metadata": {"env": "prod", "tier": 2}}, id="two-metadata"),
+    pytest.param({"since": "2026-01-01T00:00:00Z", "until": "2026-02-01T00:00:00Z"}, id="time-range"),
+]
+
+
+@pytest.mark.parametrize("shape", FIND_SHAPES)
+@pytest.mark.parametrize("after", [False, True], ids=["first-page", "next-page"])
+def test_every_find_shape_searches_an_index(db_path: Path, shape: dict[str, object], after: bool) -> None:
+    with SQLiteStore(db_path) as store:
+        store.stats()
+        statement, params = _find(store, NodeFilter.model_validate(shape), after)
+        plan = _plan(sqlite3.connect(db_path), statement, params)
+    assert not _TABLE_SCAN.search(plan), plan
+    if shape and "model" not in shape:
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+NAMED_QUERIES = [
+    (name, getattr(sql, name)) for name in (
+        "EXISTING_NODES", "EXISTING_EDGES", "GET_NODES", "GET_EDGE", "NODE_TYPE", "NEIGHBORS_OUT",
+        "NEIGHBORS_IN", "LINEAGE_EDGES", "TRANSCRIPT", "COUNT_NODES", "COUNT_EDGES",
+        "DELETE_META_OF", "SET_CONVERSATION_STATE", "UPDATE_EDGE", "UPDATE_NODE",
+    )
+] + [(f"DELETE_DOOMED[{i}]", s) for i, s in enumerate(sql.DELETE_DOOMED)]
+
+
+@pytest.mark.parametrize(("name", "statement"), [pytest.param(n, s, id=n) for n, s in NAMED_QUERIES])
+def test_every_named_query_searches_an_index(db_path: Path, name: str, statement: str) -> None:
+    with SQLiteStore(db_path) as store:
+        store.stats()
+        conn = store._conn()
+        plan = _plan(conn, statement, [None] * statement.count("?") if "?1" not in statement else [None, None])
+    assert not _TABLE_SCAN.search(plan), plan
+
+
+@pytest.mark.parametrize("direction", [Direction.UP, Direction.DOWN])
+def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direction) -> None:
+    to_source, to_target = lineage_steps(direction, None)
+    statement = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
+    with SQLiteStore(db_path) as store:
+        store.stats()
+        plan = _plan(store._conn(), statement, {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]"})
+    assert not _TABLE_SCAN.search(plan), plan
+    assert "edges_target" in plan and "edges_source" in plan
+
+
+def test_lineage_default_edge_types_leave_out_structure_and_time() -> None:
+    to_source, to_target = lineage_steps(Direction.UP, None)
+    assert EdgeType.CONTAINS not in {*to_source, *to_target}
+    assert EdgeType.PRECEDES not in {*to_source, *to_target}
