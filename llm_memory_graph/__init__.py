@@ -1,12 +1,12 @@
 """llm-memory-graph: record what LLM systems do as a property graph, and ask where answers came from.
 
-    from llm_memory_graph import MemoryGraph
+from llm_memory_graph import MemoryGraph
 
-    with MemoryGraph.open("graph.db") as graph:
-        chat = graph.start_conversation(user_id="u-42")
-        prompt = graph.add_prompt("What is WAL mode?", conversation=chat)
-        answer = graph.add_completion(prompt, "It is ...", response_model="gpt-4o")
-        print(graph.lineage(answer).nodes)
+with MemoryGraph.open("graph.db") as graph:
+    chat = graph.start_conversation(user_id="u-42")
+    prompt = graph.add_prompt("What is WAL mode?", conversation=chat)
+    answer = graph.add_completion(prompt, "It is ...", response_model="gpt-4o")
+    print(graph.lineage(answer).nodes)
 """
 
 from .aio import AsyncMemoryGraph
@@ -91,8 +91,8 @@ __all__ = [
     "Prompt",
     "PromptTemplate",
     "RequestSnapshot",
-    "SchemaVersionError",
     "SQLiteStore",
+    "SchemaVersionError",
     "Stats",
     "StoreCorruptError",
     "StoreError",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_path
 from pydantic import JsonValue
@@ -20,9 +20,9 @@ from .schema import (
     Direction,
     EdgeType,
     MetadataScalar,
+    NodeBase,
     NodeFilter,
     NodeType,
-    NodeBase,
     validating,
 )
 
@@ -135,7 +135,7 @@ def build_filter(
         types = [types]
     with validating("filter"):
         return NodeFilter(
-            types=tuple(types or ()),  # type: ignore[arg-type]
+            types=tuple(types or ()),
             since=since,
             until=until,
             conversation_id=ref_id(conversation, "conversation") if conversation is not None else None,

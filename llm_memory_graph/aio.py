@@ -316,7 +316,7 @@ class AsyncMemoryGraph:
                 latency_ms=latency_ms,
                 finish_reason=finish_reason,
                 error=error,
-                request=request,  # type: ignore[arg-type]
+                request=request,
                 conversation_id=source.conversation_id,
                 agent_id=optional_id(agent, "agent") or source.agent_id,
                 **node_fields(metadata, id, created_at),
@@ -354,7 +354,7 @@ class AsyncMemoryGraph:
                 arguments=dict(arguments or {}),
                 result=result,
                 error=error,
-                status=status or (ToolStatus.ERROR if error is not None else ToolStatus.SUCCESS),  # type: ignore[arg-type]
+                status=status or (ToolStatus.ERROR if error is not None else ToolStatus.SUCCESS),
                 duration_ms=duration_ms,
                 conversation_id=source.conversation_id,
                 agent_id=optional_id(agent, "agent") or source.agent_id,
@@ -434,7 +434,7 @@ class AsyncMemoryGraph:
         :param to: prompts or completions that used the context (REFERENCES edges).
         :param kind: ``system``, ``memory``, ``summary``, ``profile`` ... (default ``text``).
         """
-        users = [to] if isinstance(to, str | Prompt | Completion) else list(to)  # type: ignore[arg-type]
+        users: list[NodeRef] = [to] if isinstance(to, str | NodeBase) else list(to)
         with validating("context"):
             node = Context(
                 content=content,
@@ -473,7 +473,7 @@ class AsyncMemoryGraph:
                 score=score,
                 label=label,
                 comment=comment,
-                source=source,  # type: ignore[arg-type]
+                source=source,
                 rater=rater,
                 conversation_id=getattr(rated, "conversation_id", None),
                 **node_fields(metadata, id, created_at),
@@ -591,7 +591,9 @@ class AsyncMemoryGraph:
         """Return the nodes one edge away, with the edges, following arrows ``out``, ``in`` or ``both``."""
         require_open(self._state)
         return await self._store.neighbors(
-            ref_id(node, "node"), direction=parse_direction(direction), edge_types=parse_edge_types(edge_types)
+            ref_id(node, "node"),
+            direction=parse_direction(direction),
+            edge_types=parse_edge_types(edge_types),
         )
 
     async def lineage(
@@ -651,4 +653,3 @@ class AsyncMemoryGraph:
             names = " or ".join(str(t) for t in allowed)
             raise InvalidInputError(f"{node.id} is a {node.type}, not a {names}", field=field)  # type: ignore[attr-defined]
         return node  # type: ignore[return-value]
-

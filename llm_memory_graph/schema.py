@@ -41,6 +41,7 @@ from .errors import InvalidInputError
 __all__ = [
     "EDGE_RULES",
     "ITEM_TYPES",
+    "LINEAGE_EDGE_TYPES",
     "MANAGED_EDGE_TYPES",
     "Agent",
     "AgentStatus",
@@ -49,8 +50,8 @@ __all__ = [
     "Context",
     "Conversation",
     "ConversationStatus",
-    "DependsOn",
     "Deleted",
+    "DependsOn",
     "DerivedFrom",
     "Direction",
     "Document",
@@ -58,7 +59,6 @@ __all__ = [
     "EdgeBase",
     "EdgeRule",
     "EdgeType",
-    "LINEAGE_EDGE_TYPES",
     "Feedback",
     "FeedbackSource",
     "Generates",
@@ -303,9 +303,9 @@ class Completion(_Item):
     @classmethod
     def _fill_total(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("total_tokens") is None:
-            parts = [data.get("input_tokens"), data.get("output_tokens")]
-            if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
-                data = {**data, "total_tokens": parts[0] + parts[1]}
+            given, made = data.get("input_tokens"), data.get("output_tokens")
+            if type(given) is int and type(made) is int:
+                data = {**data, "total_tokens": given + made}
         return data
 
 
@@ -458,9 +458,7 @@ _NODE_CLASSES: dict[NodeType, type[NodeBase]] = {
 }
 
 #: Node types that can be appended to a conversation.
-ITEM_TYPES: frozenset[NodeType] = frozenset(
-    t for t, cls in _NODE_CLASSES.items() if issubclass(cls, _Item)
-)
+ITEM_TYPES: frozenset[NodeType] = frozenset(t for t, cls in _NODE_CLASSES.items() if issubclass(cls, _Item))
 
 # ---------------------------------------------------------------- edges
 
@@ -608,7 +606,9 @@ class EdgeRule:
         return (source, target) in self.pairs
 
 
-def _pairs(sources: set[NodeType] | frozenset[NodeType], targets: set[NodeType] | frozenset[NodeType]) -> frozenset[tuple[NodeType, NodeType]]:
+def _pairs(
+    sources: set[NodeType] | frozenset[NodeType], targets: set[NodeType] | frozenset[NodeType]
+) -> frozenset[tuple[NodeType, NodeType]]:
     return frozenset((s, t) for s in sources for t in targets)
 
 
@@ -623,9 +623,7 @@ EDGE_RULES: Mapping[EdgeType, EdgeRule] = {
         frozenset({(_T.COMPLETION, _T.TOOL_INVOCATION), (_T.TOOL_INVOCATION, _T.PROMPT)}),
         "source",
     ),
-    EdgeType.REFERENCES: EdgeRule(
-        _pairs({_T.PROMPT, _T.COMPLETION}, {_T.DOCUMENT, _T.CONTEXT}), "target"
-    ),
+    EdgeType.REFERENCES: EdgeRule(_pairs({_T.PROMPT, _T.COMPLETION}, {_T.DOCUMENT, _T.CONTEXT}), "target"),
     EdgeType.DEPENDS_ON: EdgeRule(_pairs(_WORK, _WORK | {_T.DOCUMENT}), "target"),
     EdgeType.DERIVED_FROM: EdgeRule(_pairs({_T.PROMPT}, {_T.PROMPT}), "target"),
     EdgeType.INSTANTIATES: EdgeRule(_pairs({_T.PROMPT}, {_T.TEMPLATE_VERSION}), "target"),
@@ -634,9 +632,7 @@ EDGE_RULES: Mapping[EdgeType, EdgeRule] = {
     ),
     EdgeType.HANDLED_BY: EdgeRule(_pairs(_WORK, {_T.AGENT}), "target"),
     EdgeType.TRANSFERS_TO: EdgeRule(_pairs({_T.AGENT}, {_T.AGENT}), "source"),
-    EdgeType.RATES: EdgeRule(
-        _pairs({_T.FEEDBACK}, {_T.COMPLETION, _T.PROMPT, _T.TOOL_INVOCATION}), "target"
-    ),
+    EdgeType.RATES: EdgeRule(_pairs({_T.FEEDBACK}, {_T.COMPLETION, _T.PROMPT, _T.TOOL_INVOCATION}), "target"),
 }
 
 #: Edge types the store derives from node fields; callers never write them.
@@ -675,7 +671,8 @@ class NodeFilter(_Model):
     @field_validator("metadata")
     @classmethod
     def _keys_are_valid(cls, value: dict[str, MetadataScalar]) -> dict[str, MetadataScalar]:
-        return _check_metadata(dict(value))  # type: ignore[arg-type]
+        _check_metadata(dict(value))
+        return value
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> NodeFilter:

@@ -26,8 +26,10 @@ FILES = [
 ]
 
 SUBSTITUTIONS = [
-    (r"the asyncio API, and the source that ``graph.py`` is generated from\.",
-     "the synchronous API, generated from ``aio.py``."),
+    (
+        r"the asyncio API, and the source that ``graph.py`` is generated from\.",
+        "the synchronous API, generated from ``aio.py``.",
+    ),
     (r"Safe to share between tasks\.", "Safe to share between threads."),
     (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
     (r"\bAsyncGraphStore\b", "GraphStore"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from llm_memory_graph import AsyncMemoryGraph, AsyncSQLiteStore, GraphClosedError
 
 
@@ -29,9 +31,5 @@ async def test_store_calls_run_on_a_worker_thread_not_the_event_loop(db_path: Pa
 async def test_a_closed_async_store_refuses_calls(db_path: Path) -> None:
     store = AsyncSQLiteStore(db_path)
     await store.aclose()
-    try:
+    with pytest.raises(GraphClosedError, match="closed"):
         await store.stats()
-    except GraphClosedError as exc:
-        assert "store" in str(exc)
-    else:
-        raise AssertionError("a closed store answered")

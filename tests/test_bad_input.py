@@ -14,11 +14,21 @@ from hypothesis import strategies as st
 
 from llm_memory_graph import InvalidInputError, MemoryGraph
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
-not_a_count = st.one_of(st.integers(max_value=-1), st.text(min_size=1), st.floats(allow_nan=True).filter(lambda f: not f.is_integer() if math.isfinite(f) else True))
-not_a_string = st.one_of(st.integers(), st.lists(st.integers(), min_size=1), st.dictionaries(st.text(), st.integers(), min_size=1))
-bad_meta_key = st.text(min_size=1, max_size=20).filter(lambda k: not (k[0].isascii() and (k[0].isalpha() or k[0] == "_")) or " " in k)
+not_a_count = st.one_of(
+    st.integers(max_value=-1),
+    st.text(min_size=1),
+    st.floats(allow_nan=True).filter(lambda f: not f.is_integer() if math.isfinite(f) else True),
+)
+not_a_string = st.one_of(
+    st.integers(), st.lists(st.integers(), min_size=1), st.dictionaries(st.text(), st.integers(), min_size=1)
+)
+bad_meta_key = st.text(min_size=1, max_size=20).filter(
+    lambda k: not (k[0].isascii() and (k[0].isalpha() or k[0] == "_")) or " " in k
+)
 
 
 @pytest.fixture(scope="module")

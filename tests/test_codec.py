@@ -40,10 +40,9 @@ def test_micros_round_trip_exactly(moment: datetime) -> None:
 def test_arbitrary_text_is_never_taken_for_a_cursor_silently(text: str) -> None:
     try:
         moment, node_id = decode_cursor(text)
-    except InvalidCursorError as exc:
-        assert exc.field == "cursor"
-    else:
-        assert encode_cursor(moment, node_id).rstrip("=") == text.rstrip("=")
+    except InvalidCursorError:
+        return
+    assert encode_cursor(moment, node_id).rstrip("=") == text.rstrip("=")
 
 
 @pytest.mark.parametrize(

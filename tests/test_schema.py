@@ -65,7 +65,10 @@ def test_a_tool_error_needs_the_error_status() -> None:
 
 
 def test_ids_are_canonical_uuids() -> None:
-    assert Prompt(content="x", id="01A20FF6-BA0C-722C-81A4-9BB3AFB52CCB").id == "01a20ff6-ba0c-722c-81a4-9bb3afb52ccb"
+    assert (
+        Prompt(content="x", id="01A20FF6-BA0C-722C-81A4-9BB3AFB52CCB").id
+        == "01a20ff6-ba0c-722c-81a4-9bb3afb52ccb"
+    )
     with pytest.raises(ValidationError, match="must be a UUID"):
         Prompt(content="x", id="prompt-1")
 
@@ -77,7 +80,9 @@ def test_an_edge_cannot_join_a_node_to_itself() -> None:
 
 
 def test_nodes_round_trip_through_json() -> None:
-    answer = Completion(content="x", request={"messages": [{"role": "user", "content": "q"}]}, metadata={"a": [1]})
+    answer = Completion(
+        content="x", request={"messages": [{"role": "user", "content": "q"}]}, metadata={"a": [1]}
+    )
     assert parse_node(answer.model_dump_json()) == answer
 
 
@@ -112,15 +117,27 @@ def test_every_edge_type_declares_its_provenance_input_as_designed() -> None:
     ("edge_type", "source", "target", "allowed"),
     [
         pytest.param(EdgeType.GENERATES, NodeType.PROMPT, NodeType.COMPLETION, True, id="generates"),
-        pytest.param(EdgeType.GENERATES, NodeType.COMPLETION, NodeType.PROMPT, False, id="generates-backwards"),
-        pytest.param(EdgeType.TRIGGERS, NodeType.COMPLETION, NodeType.TOOL_INVOCATION, True, id="triggers-tool"),
-        pytest.param(EdgeType.TRIGGERS, NodeType.TOOL_INVOCATION, NodeType.PROMPT, True, id="triggers-followup"),
+        pytest.param(
+            EdgeType.GENERATES, NodeType.COMPLETION, NodeType.PROMPT, False, id="generates-backwards"
+        ),
+        pytest.param(
+            EdgeType.TRIGGERS, NodeType.COMPLETION, NodeType.TOOL_INVOCATION, True, id="triggers-tool"
+        ),
+        pytest.param(
+            EdgeType.TRIGGERS, NodeType.TOOL_INVOCATION, NodeType.PROMPT, True, id="triggers-followup"
+        ),
         pytest.param(EdgeType.REFERENCES, NodeType.PROMPT, NodeType.DOCUMENT, True, id="references-document"),
-        pytest.param(EdgeType.REFERENCES, NodeType.DOCUMENT, NodeType.PROMPT, False, id="references-backwards"),
+        pytest.param(
+            EdgeType.REFERENCES, NodeType.DOCUMENT, NodeType.PROMPT, False, id="references-backwards"
+        ),
         pytest.param(EdgeType.RATES, NodeType.FEEDBACK, NodeType.COMPLETION, True, id="rates"),
         pytest.param(EdgeType.TRANSFERS_TO, NodeType.AGENT, NodeType.AGENT, True, id="transfers"),
-        pytest.param(EdgeType.INSTANTIATES, NodeType.PROMPT, NodeType.TEMPLATE_VERSION, True, id="instantiates"),
-        pytest.param(EdgeType.INHERITS, NodeType.TEMPLATE_VERSION, NodeType.PROMPT_TEMPLATE, True, id="inherits"),
+        pytest.param(
+            EdgeType.INSTANTIATES, NodeType.PROMPT, NodeType.TEMPLATE_VERSION, True, id="instantiates"
+        ),
+        pytest.param(
+            EdgeType.INHERITS, NodeType.TEMPLATE_VERSION, NodeType.PROMPT_TEMPLATE, True, id="inherits"
+        ),
         pytest.param(EdgeType.HANDLED_BY, NodeType.AGENT, NodeType.PROMPT, False, id="handled-backwards"),
     ],
 )
@@ -131,4 +148,10 @@ def test_edge_rules_allow_only_the_designed_endpoints(
 
 
 def test_conversation_items_are_the_things_that_happen_in_a_session() -> None:
-    assert ITEM_TYPES == {NodeType.PROMPT, NodeType.COMPLETION, NodeType.TOOL_INVOCATION, NodeType.CONTEXT, NodeType.FEEDBACK}
+    assert {
+        NodeType.PROMPT,
+        NodeType.COMPLETION,
+        NodeType.TOOL_INVOCATION,
+        NodeType.CONTEXT,
+        NodeType.FEEDBACK,
+    } == ITEM_TYPES

@@ -48,12 +48,18 @@ def test_a_file_from_a_newer_version_is_refused(db_path: Path) -> None:
 
 def test_a_file_that_is_not_a_database_is_reported_corrupt(db_path: Path) -> None:
     db_path.write_bytes(b"this is not sqlite" * 100)
-    with SQLiteStore(db_path) as store, pytest.raises(StoreCorruptError, match="not a readable graph database"):
+    with (
+        SQLiteStore(db_path) as store,
+        pytest.raises(StoreCorruptError, match="not a readable graph database"),
+    ):
         store.stats()
 
 
 def test_a_path_in_a_missing_folder_is_unavailable(tmp_path: Path) -> None:
-    with SQLiteStore(tmp_path / "nope" / "graph.db") as store, pytest.raises(StoreUnavailableError, match="does not exist"):
+    with (
+        SQLiteStore(tmp_path / "nope" / "graph.db") as store,
+        pytest.raises(StoreUnavailableError, match="does not exist"),
+    ):
         store.stats()
 
 
@@ -63,7 +69,10 @@ def test_a_write_lock_held_too_long_times_out(db_path: Path) -> None:
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        with MemoryGraph(store=SQLiteStore(db_path, timeout=0.05)) as graph, pytest.raises(StoreTimeoutError, match="locked"):
+        with (
+            MemoryGraph(store=SQLiteStore(db_path, timeout=0.05)) as graph,
+            pytest.raises(StoreTimeoutError, match="locked"),
+        ):
             graph.add_prompt("blocked")
     finally:
         blocker.execute("ROLLBACK")
@@ -72,21 +81,42 @@ def test_a_write_lock_held_too_long_times_out(db_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [pytest.param(cls, id=cls.__name__) for cls in (
-        sqlite3.Error, sqlite3.DatabaseError, sqlite3.InterfaceError, sqlite3.DataError,
-        sqlite3.OperationalError, sqlite3.IntegrityError, sqlite3.InternalError,
-        sqlite3.ProgrammingError, sqlite3.NotSupportedError,
-    )],
+    [
+        pytest.param(cls, id=cls.__name__)
+        for cls in (
+            sqlite3.Error,
+            sqlite3.DatabaseError,
+            sqlite3.InterfaceError,
+            sqlite3.DataError,
+            sqlite3.OperationalError,
+            sqlite3.IntegrityError,
+            sqlite3.InternalError,
+            sqlite3.ProgrammingError,
+            sqlite3.NotSupportedError,
+        )
+    ],
 )
 def test_every_sqlite_error_is_translated(error: type[sqlite3.Error]) -> None:
     assert type(_translate(error("boom"))).__module__ == "llm_memory_graph.errors"
 
 
 def test_every_sqlite_error_class_is_listed_in_the_translation_test() -> None:
-    listed = {"Error", "DatabaseError", "InterfaceError", "DataError", "OperationalError",
-              "IntegrityError", "InternalError", "ProgrammingError", "NotSupportedError"}
-    found = {name for name, value in vars(sqlite3).items()
-             if isinstance(value, type) and issubclass(value, sqlite3.Error)}
+    listed = {
+        "Error",
+        "DatabaseError",
+        "InterfaceError",
+        "DataError",
+        "OperationalError",
+        "IntegrityError",
+        "InternalError",
+        "ProgrammingError",
+        "NotSupportedError",
+    }
+    found = {
+        name
+        for name, value in vars(sqlite3).items()
+        if isinstance(value, type) and issubclass(value, sqlite3.Error)
+    }
     assert found == listed
 
 
@@ -132,9 +162,13 @@ def _plan(conn: sqlite3.Connection, statement: str, params: object) -> str:
 
 def _find(store: SQLiteStore, spec: NodeFilter, after: bool) -> tuple[str, list[object]]:
     statement = sql.find_nodes_sql(
-        types=len(spec.types), since=spec.since is not None, until=spec.until is not None,
+        types=len(spec.types),
+        since=spec.since is not None,
+        until=spec.until is not None,
         equals=[c for c in ("conversation_id", "agent_id", "user_id", "name") if getattr(spec, c)],
-        model=spec.model is not None, metadata=len(spec.metadata), after=after,
+        model=spec.model is not None,
+        metadata=len(spec.metadata),
+        after=after,
     )
     return statement, [None] * statement.count("?")
 
@@ -166,10 +200,23 @@ def test_every_find_shape_searches_an_index(db_path: Path, shape: dict[str, obje
 
 
 NAMED_QUERIES = [
-    (name, getattr(sql, name)) for name in (
-        "EXISTING_NODES", "EXISTING_EDGES", "GET_NODES", "GET_EDGE", "NODE_TYPE", "NEIGHBORS_OUT",
-        "NEIGHBORS_IN", "LINEAGE_EDGES", "TRANSCRIPT", "COUNT_NODES", "COUNT_EDGES",
-        "DELETE_META_OF", "SET_CONVERSATION_STATE", "UPDATE_EDGE", "UPDATE_NODE",
+    (name, getattr(sql, name))
+    for name in (
+        "EXISTING_NODES",
+        "EXISTING_EDGES",
+        "GET_NODES",
+        "GET_EDGE",
+        "NODE_TYPE",
+        "NEIGHBORS_OUT",
+        "NEIGHBORS_IN",
+        "LINEAGE_EDGES",
+        "TRANSCRIPT",
+        "COUNT_NODES",
+        "COUNT_EDGES",
+        "DELETE_META_OF",
+        "SET_CONVERSATION_STATE",
+        "UPDATE_EDGE",
+        "UPDATE_NODE",
     )
 ] + [(f"DELETE_DOOMED[{i}]", s) for i, s in enumerate(sql.DELETE_DOOMED)]
 
@@ -179,7 +226,9 @@ def test_every_named_query_searches_an_index(db_path: Path, name: str, statement
     with SQLiteStore(db_path) as store:
         store.stats()
         conn = store._conn()
-        plan = _plan(conn, statement, [None] * statement.count("?") if "?1" not in statement else [None, None])
+        plan = _plan(
+            conn, statement, [None] * statement.count("?") if "?1" not in statement else [None, None]
+        )
     assert not _TABLE_SCAN.search(plan), plan
 
 
@@ -189,7 +238,9 @@ def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direct
     statement = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
     with SQLiteStore(db_path) as store:
         store.stats()
-        plan = _plan(store._conn(), statement, {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]"})
+        plan = _plan(
+            store._conn(), statement, {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]"}
+        )
     assert not _TABLE_SCAN.search(plan), plan
     assert "edges_target" in plan and "edges_source" in plan
 

@@ -48,7 +48,9 @@ def _edge_types(edge_types: Collection[EdgeType] | None, default: Collection[Edg
         ) from None
 
 
-def lineage_steps(direction: Direction, edge_types: Collection[EdgeType] | None) -> tuple[list[str], list[str]]:
+def lineage_steps(
+    direction: Direction, edge_types: Collection[EdgeType] | None
+) -> tuple[list[str], list[str]]:
     """Split the edge types to follow by which way a lineage walk crosses them.
 
     :returns: ``(to_source, to_target)``: the types to cross from an edge's target to its
@@ -68,7 +70,7 @@ def neighbor_types(direction: Direction, edge_types: Collection[EdgeType] | None
     """Check a neighbour query's arguments and return the edge type names to follow."""
     if direction not in (Direction.OUT, Direction.IN, Direction.BOTH):
         raise InvalidInputError("neighbours follow arrows 'out', 'in' or 'both'", field="direction")
-    return [str(t) for t in _edge_types(edge_types, EdgeType)]
+    return [str(t) for t in _edge_types(edge_types, list(EdgeType))]
 
 
 def iter_pages(find: Callable[..., Page], filter: NodeFilter, batch_size: int) -> Iterator[Node]:

@@ -15,6 +15,7 @@ __all__ = [
     "COUNT_NODES",
     "CREATE_SCHEMA",
     "DELETE_DOOMED",
+    "DELETE_META_OF",
     "EXISTING_EDGES",
     "EXISTING_NODES",
     "GET_EDGE",
@@ -32,7 +33,6 @@ __all__ = [
     "TRANSCRIPT",
     "UPDATE_EDGE",
     "UPDATE_NODE",
-    "DELETE_META_OF",
     "find_nodes_sql",
     "lineage_walk_sql",
 ]

@@ -31,7 +31,9 @@ class AsyncThreadedStore:
         self._store = store
         self.name = store.name
         self._closed = False
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llm-memory-graph-{store.name}")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"llm-memory-graph-{store.name}"
+        )
 
     async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._closed:

@@ -255,9 +255,13 @@ def _missing(what: str, node_id: str, types: Mapping[str, NodeType]) -> str:
 def _check_endpoints(edge: Edge, where: str, types: Mapping[str, NodeType]) -> None:
     source, target = types.get(edge.source_id), types.get(edge.target_id)
     if source is None:
-        raise EdgeEndpointError(f"no node with id {edge.source_id}", edge_id=edge.id, field=f"{where}.source_id")
+        raise EdgeEndpointError(
+            f"no node with id {edge.source_id}", edge_id=edge.id, field=f"{where}.source_id"
+        )
     if target is None:
-        raise EdgeEndpointError(f"no node with id {edge.target_id}", edge_id=edge.id, field=f"{where}.target_id")
+        raise EdgeEndpointError(
+            f"no node with id {edge.target_id}", edge_id=edge.id, field=f"{where}.target_id"
+        )
     if not EDGE_RULES[edge.type].allows(source, target):
         allowed = sorted(f"{s}->{t}" for s, t in EDGE_RULES[edge.type].pairs)
         raise EdgeEndpointError(

@@ -149,9 +149,7 @@ class AsyncGraphStore(Protocol):
         """See ``GraphStore.get_edge``."""
         ...
 
-    async def find_nodes(
-        self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100
-    ) -> Page:
+    async def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
         """See ``GraphStore.find_nodes``."""
         ...
 

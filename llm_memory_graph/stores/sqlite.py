@@ -48,8 +48,8 @@ from ..schema import (
     parse_node,
 )
 from . import _sqlite_sql as sql
-from ._threaded import AsyncThreadedStore
 from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types
+from ._threaded import AsyncThreadedStore
 from ._upsert import (
     ConversationState,
     ExistingEdge,
@@ -169,7 +169,9 @@ class SQLiteStore:
             has_version = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
             ).fetchone()
-            found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_version else None
+            found = (
+                conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_version else None
+            )
             if found is not None and found > sql.SCHEMA_VERSION:
                 raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
             if found is None:
@@ -192,7 +194,9 @@ class SQLiteStore:
 
     # ------------------------------------------------------------ the funnel
 
-    def _execute(self, name: str, statement: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+    def _execute(
+        self, name: str, statement: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Cursor:
         started = time.perf_counter()
         with _translate_errors():
             cursor = self._conn().execute(statement, params)
@@ -251,7 +255,10 @@ class SQLiteStore:
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
-                [(to_micros(e.created_at), _edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
+                [
+                    (to_micros(e.created_at), _edge_conversation(e), e.model_dump_json(), e.id)
+                    for e in plan.changed_edges
+                ],
             )
         return plan.stored
 
@@ -292,7 +299,7 @@ class SQLiteStore:
         """See ``GraphStore.get_nodes``."""
         with self._lock:
             rows = self._execute("get_nodes", sql.GET_NODES, (json.dumps(list(node_ids)),)).fetchall()
-        found = {node_id: data for node_id, data in rows}
+        found = dict(rows)
         missing = [i for i in node_ids if i not in found]
         if missing:
             raise NodeNotFoundError(missing)
@@ -409,8 +416,8 @@ class SQLiteStore:
             nodes = self._execute("count_nodes", sql.COUNT_NODES).fetchall()
             edges = self._execute("count_edges", sql.COUNT_EDGES).fetchall()
         return Stats(
-            nodes={t: 0 for t in NodeType} | {NodeType(t): n for t, n in nodes},
-            edges={t: 0 for t in EdgeType} | {EdgeType(t): n for t, n in edges},
+            nodes=dict.fromkeys(NodeType, 0) | {NodeType(t): n for t, n in nodes},
+            edges=dict.fromkeys(EdgeType, 0) | {EdgeType(t): n for t, n in edges},
         )
 
     def _require(self, node_id: str, node_type: NodeType | None = None) -> None:

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from llm_memory_graph import AsyncMemoryGraph, InvalidCursorError, InvalidInputError, NodeNotFoundError, Prompt
+from llm_memory_graph import (
+    AsyncMemoryGraph,
+    InvalidCursorError,
+    InvalidInputError,
+    NodeNotFoundError,
+    Prompt,
+)
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -30,7 +36,9 @@ async def test_find_filters_by_type(graph: AsyncMemoryGraph) -> None:
     assert await _ids(graph, types=["Prompt", "Completion"]) == [prompt.id, answer.id]
 
 
-async def test_find_filters_by_time_range_with_since_inclusive_and_until_exclusive(graph: AsyncMemoryGraph) -> None:
+async def test_find_filters_by_time_range_with_since_inclusive_and_until_exclusive(
+    graph: AsyncMemoryGraph,
+) -> None:
     nodes = [await graph.add_prompt(f"p{i}", created_at=T0 + timedelta(minutes=i)) for i in range(4)]
     found = await _ids(graph, since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3))
     assert found == [nodes[1].id, nodes[2].id]
@@ -48,7 +56,9 @@ async def test_find_filters_by_conversation_agent_and_user(graph: AsyncMemoryGra
 
 async def test_find_model_matches_requested_or_responding_model(graph: AsyncMemoryGraph) -> None:
     prompt = await graph.add_prompt("q")
-    asked = await graph.add_completion(prompt, "a", request_model="gpt-4o", response_model="gpt-4o-2024-08-06")
+    asked = await graph.add_completion(
+        prompt, "a", request_model="gpt-4o", response_model="gpt-4o-2024-08-06"
+    )
     other = await graph.add_completion(prompt, "b", request_model="claude-sonnet-4")
     assert await _ids(graph, model="gpt-4o") == [asked.id]
     assert await _ids(graph, model="gpt-4o-2024-08-06") == [asked.id]

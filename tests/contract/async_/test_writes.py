@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -42,9 +43,17 @@ async def test_add_completion_joins_its_prompt_and_conversation(graph: AsyncMemo
     chat = await graph.start_conversation()
     prompt = await graph.add_prompt("2+2?", conversation=chat)
     answer = await graph.add_completion(
-        prompt.id, "4", request_model="gpt-4o", response_model="gpt-4o-2024-08-06",
-        input_tokens=12, output_tokens=1, cached_input_tokens=8, reasoning_tokens=0,
-        cost_usd=0.0001, latency_ms=420.0, finish_reason="stop",
+        prompt.id,
+        "4",
+        request_model="gpt-4o",
+        response_model="gpt-4o-2024-08-06",
+        input_tokens=12,
+        output_tokens=1,
+        cached_input_tokens=8,
+        reasoning_tokens=0,
+        cost_usd=0.0001,
+        latency_ms=420.0,
+        finish_reason="stop",
         request={"messages": [{"role": "user", "content": "2+2?"}], "parameters": {"temperature": 0}},
     )
     stored = await graph.get(answer.id)
@@ -166,12 +175,14 @@ async def test_get_of_an_unknown_id_raises_not_found(graph: AsyncMemoryGraph) ->
     assert caught.value.node_id == missing
 
 
-async def test_concurrent_appends_never_fork_or_reorder_the_chain(graph: AsyncMemoryGraph, concurrently: Any) -> None:
+async def test_concurrent_appends_never_fork_or_reorder_the_chain(
+    graph: AsyncMemoryGraph, concurrently: Any
+) -> None:
     chat = await graph.start_conversation()
     added = await concurrently([lambda i=i: graph.add_prompt(f"p{i}", conversation=chat) for i in range(40)])
     assert sorted(p.sequence for p in added) == list(range(1, 41))
     transcript = await graph.transcript(chat)
-    for earlier, later in zip(transcript, transcript[1:], strict=False):
+    for earlier, later in itertools.pairwise(transcript):
         incoming = await graph.neighbors(later, direction="in", edge_types=["PRECEDES"])
         assert [n.node.id for n in incoming] == [earlier.id]
     assert (await graph.stats()).edges[EdgeType.PRECEDES] == 39

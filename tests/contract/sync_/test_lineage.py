@@ -44,7 +44,9 @@ def _session(graph: MemoryGraph) -> Session:
     graph.reference(research_prompt, doc, score=0.92, rank=1)
     research = graph.add_completion(research_prompt, "call lookup_order")
     tool = graph.add_tool_invocation(research, "lookup_order", arguments={"id": 7}, result={"days": 40})
-    followup = graph.add_prompt("Order is 40 days old", conversation=chat, agent=researcher, triggered_by=tool)
+    followup = graph.add_prompt(
+        "Order is 40 days old", conversation=chat, agent=researcher, triggered_by=tool
+    )
     graph.hand_off(researcher, writer, conversation=chat)
     write_prompt = graph.add_prompt(
         "Answer the user", conversation=chat, agent=writer, depends_on=[followup]
@@ -53,8 +55,21 @@ def _session(graph: MemoryGraph) -> Session:
     answer = graph.add_completion(write_prompt, "Sorry, refunds close after 30 days.")
     rating = graph.add_feedback(answer, score=4)
     return Session(
-        chat, router, researcher, writer, question, routing, research_prompt, doc, research,
-        tool, followup, write_prompt, system, answer, rating,
+        chat,
+        router,
+        researcher,
+        writer,
+        question,
+        routing,
+        research_prompt,
+        doc,
+        research,
+        tool,
+        followup,
+        write_prompt,
+        system,
+        answer,
+        rating,
     )
 
 
@@ -83,7 +98,14 @@ def test_lineage_down_reaches_everything_a_document_influenced(graph: MemoryGrap
     s = _session(graph)
     lineage = graph.lineage(s.doc, direction="down")
     reached = set(lineage.depths)
-    assert {s.research_prompt.id, s.research.id, s.tool.id, s.followup.id, s.answer.id, s.rating.id} <= reached
+    assert {
+        s.research_prompt.id,
+        s.research.id,
+        s.tool.id,
+        s.followup.id,
+        s.answer.id,
+        s.rating.id,
+    } <= reached
     assert s.question.id not in reached and s.routing.id not in reached
 
 
