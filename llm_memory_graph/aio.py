@@ -88,16 +88,17 @@ class AsyncMemoryGraph:
     ) -> AsyncMemoryGraph:
         """Return a graph on an embedded SQLite file; nothing is read until first use.
 
-        :param target: the database file; ``":memory:"`` for a throwaway graph; default
-            ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder.
+        :param target: the database file, in a folder that exists; ``":memory:"`` for a
+            throwaway graph; default ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the
+            user's data folder (created if missing).
         :param timeout: seconds to wait for another writer's lock (default 5).
         :param durable: fsync every commit (default ``False``: survives a crashed process,
             not a power cut).
         """
-        path = default_db_path() if target is None else Path(target)
-        if target is None or str(target) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(store=AsyncSQLiteStore(path, timeout=timeout, durable=durable))
+        if target is None:
+            target = default_db_path()
+            target.parent.mkdir(parents=True, exist_ok=True)
+        return cls(store=AsyncSQLiteStore(target, timeout=timeout, durable=durable))
 
     @property
     def store(self) -> AsyncGraphStore:
