@@ -15,8 +15,12 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
 
 
-@pytest.mark.parametrize("code", [pytest.param(c, id=f"example-{i}") for i, c in enumerate(_blocks("python"))])
-def test_every_python_example_in_the_readme_runs(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "code", [pytest.param(c, id=f"example-{i}") for i, c in enumerate(_blocks("python"))]
+)
+def test_every_python_example_in_the_readme_runs(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
 

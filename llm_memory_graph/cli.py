@@ -1,0 +1,442 @@
+"""The ``llm-memory-graph`` command: record a demo session, then look around the graph.
+
+    llm-memory-graph demo
+    llm-memory-graph lineage ID --down --depth 3
+    llm-memory-graph find --type Completion --model gpt-4o-mini --json
+
+Every subcommand takes ``--db PATH`` (else ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in
+the user's data folder) and ``--json``, anywhere after its name. Errors from the library
+become one ``Error: ...`` line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import os
+import shlex
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from click.core import ParameterSource
+
+from . import _render as render
+from ._demo import record_demo
+from ._facade import DB_ENV, default_db_path
+from .errors import MemoryGraphError, NodeNotFoundError
+from .graph import MemoryGraph
+from .schema import Agent, Conversation, MetadataScalar, Node, NodeType, Stats
+
+__all__ = ["cli", "main", "output_options", "store_options"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+_CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+_PROG = "llm-memory-graph"
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def store_options(func: _F) -> _F:
+    """Add the options that choose the graph: ``--db`` and ``--timeout``."""
+    func = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=5.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait while another process holds the database's write lock.",
+    )(func)
+    func = click.option(
+        "--db",
+        "db",
+        type=click.Path(path_type=Path),
+        envvar=DB_ENV,
+        show_envvar=True,
+        metavar="PATH",
+        help="The graph database file.  [default: graph.db in the user data folder]",
+    )(func)
+    return func
+
+
+def output_options(func: _F) -> _F:
+    """Add ``--json``, which prints machine-readable JSON instead of text."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _color() -> bool:
+    """Style text unless ``NO_COLOR`` is set; ``click.echo`` drops styles off a terminal."""
+    return "NO_COLOR" not in os.environ
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(render.dumps(value))
+
+
+@contextmanager
+def _open_graph(db: Path | None, *, timeout: float, create: bool = False) -> Iterator[MemoryGraph]:
+    """Open the graph chosen by ``--db`` and turn library errors into one-line CLI errors.
+
+    :param create: make the file if it is missing (and, for the default path only, its
+        folder); otherwise a missing file is an error.
+    """
+    path = default_db_path() if db is None else db
+    if path.is_dir():
+        raise click.ClickException(f"{path} is a folder; pass the database file's path to --db")
+    if create and db is None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.ClickException(f"cannot create folder {path.parent}: {exc.strerror}") from exc
+    elif not create and not path.exists():
+        raise click.ClickException(f"no graph database at {path}; run `{_PROG} demo` or pass --db")
+    try:
+        with MemoryGraph.open(path, timeout=timeout) as graph:
+            yield graph
+    except MemoryGraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _agent_names(graph: MemoryGraph, nodes: Iterable[Node]) -> dict[str, str]:
+    """Return the names of the agents that handled ``nodes``, by agent id."""
+    names: dict[str, str] = {}
+    wanted: set[str] = set()
+    for node in nodes:
+        if isinstance(node, Agent):
+            names[node.id] = node.name
+        elif (agent_id := getattr(node, "agent_id", None)) is not None:
+            wanted.add(agent_id)
+    for agent_id in sorted(wanted - names.keys()):
+        try:
+            agent = graph.get(agent_id)
+        except NodeNotFoundError:
+            continue
+        if isinstance(agent, Agent):
+            names[agent_id] = agent.name
+    return names
+
+
+def _parse_time(value: str | None, option: str) -> datetime | None:
+    """Parse an ISO 8601 date or datetime; a date alone or a naive time is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.ClickException(
+            f"{option}: {value!r} is not an ISO 8601 date or datetime "
+            "(for example 2024-06-01 or 2024-06-01T09:30:00+02:00)"
+        ) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def _parse_types(values: Iterable[str]) -> list[NodeType]:
+    """Parse ``--type`` values, case-insensitively; each may list several, comma-separated."""
+    known = {str(t).lower(): t for t in NodeType}
+    types: list[NodeType] = []
+    for value in values:
+        for name in filter(None, (part.strip() for part in value.split(","))):
+            if name.lower() not in known:
+                raise click.ClickException(
+                    f"--type: unknown node type {name!r}; expected one of {', '.join(NodeType)}"
+                )
+            types.append(known[name.lower()])
+    return types
+
+
+def _parse_meta(pairs: Iterable[str]) -> dict[str, MetadataScalar]:
+    """Parse ``--meta KEY=VALUE`` pairs; see ``_meta_value`` for how values are read."""
+    metadata: dict[str, MetadataScalar] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise click.ClickException(f"--meta: expected KEY=VALUE, got {pair!r}")
+        if key in metadata:
+            raise click.ClickException(f"--meta: key {key!r} is given twice")
+        metadata[key] = _meta_value(raw)
+    return metadata
+
+
+def _meta_value(raw: str) -> MetadataScalar:
+    """Read a JSON number, ``true``/``false`` or quoted string; anything else stays text."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float) and math.isfinite(value):
+        return value
+    return raw
+
+
+def _agent_ref(graph: MemoryGraph, value: str | None) -> str | None:
+    """Return an agent id from ``--agent``, which takes an id or an agent's name."""
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    found = graph.find(types=NodeType.AGENT, name=value, limit=1)
+    if not found.items:
+        raise click.ClickException(f"--agent: no agent with id or name {value!r}")
+    return found.items[0].id
+
+
+def _hint_db(db: Path | None) -> str:
+    """Return `` --db PATH`` when the path came from the command line, for copyable hints."""
+    source = click.get_current_context().get_parameter_source("db")
+    return f" --db {shlex.quote(str(db))}" if db is not None and source is ParameterSource.COMMANDLINE else ""
+
+
+def _counts(before: Stats, after: Stats) -> tuple[dict[str, int], dict[str, int]]:
+    """Return the nodes and edges added between two ``Stats``, by type, leaving out zeros."""
+    nodes = {str(t): n - before.nodes.get(t, 0) for t, n in after.nodes.items()}
+    edges = {str(t): n - before.edges.get(t, 0) for t, n in after.edges.items()}
+    return {t: n for t, n in nodes.items() if n}, {t: n for t, n in edges.items() if n}
+
+
+# ---------------------------------------------------------------- commands
+
+
+@click.group(context_settings=_CONTEXT_SETTINGS)
+@click.version_option(package_name="llm-memory-graph", prog_name=_PROG)
+def cli() -> None:
+    """Record what LLM systems do as a graph, and trace where answers came from.
+
+    Start with `llm-memory-graph demo`, then follow the commands it suggests.
+    """
+
+
+@cli.command()
+@store_options
+@output_options
+@click.option(
+    "--depth", type=int, default=10, show_default=True, help="How many edges up the printed lineage reaches."
+)
+def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
+    """Record a sample multi-agent RAG session and trace its answer.
+
+    A router agent hands a customer's refund question to a researcher, who retrieves three
+    documents and calls a calculator; a writer answers; the customer rates the answer; the
+    writer's prompt is revised, re-run and rated again. Each run adds one conversation;
+    agents and documents are shared between runs. Creates the database if needed.
+    """
+    with _open_graph(db, timeout=timeout, create=True) as graph:
+        before = graph.stats()
+        result = record_demo(graph)
+        after = graph.stats()
+        lineage = graph.lineage(result.answer_id, direction="up", depth=depth)
+        conversation = graph.get(result.conversation_id)
+    path = default_db_path() if db is None else db
+    added_nodes, added_edges = _counts(before, after)
+    if as_json:
+        _echo_json(
+            {
+                "db": str(path),
+                **dataclasses.asdict(result),
+                "added": {"nodes": added_nodes, "edges": added_edges},
+                "lineage": render.lineage_json(lineage),
+            }
+        )
+        return
+    assert isinstance(conversation, Conversation)
+    title = render.clip(conversation.title or "")
+    nodes_text = ", ".join(f"{t} {n}" for t, n in added_nodes.items())
+    click.echo(f"Recorded a multi-agent RAG session in {path}")
+    click.echo(f"  conversation  {conversation.id}  {title}, {conversation.item_count} items")
+    click.echo(f"  added         {sum(added_nodes.values())} nodes ({nodes_text})")
+    click.echo(f"                {sum(added_edges.values())} edges")
+    click.echo(f"  graph total   {after.total_nodes} nodes, {after.total_edges} edges")
+    click.echo()
+    click.echo(f"Where the final answer came from (lineage up, depth {depth}):")
+    click.echo()
+    click.echo(render.lineage_tree(lineage, color=_color()))
+    click.echo()
+    hint = _hint_db(db)
+    tries = [
+        (f"lineage {result.question_id} --down", "everything the question led to, ratings included"),
+        (f"transcript {result.conversation_id}", "the conversation in order"),
+        (f"show {result.answer_id}", "every field of the final answer"),
+        ("find --type Completion --meta attempt=2", "filter nodes by type, model or metadata"),
+        ("stats", "what the graph holds"),
+    ]
+    click.echo("Try next:")
+    for command, what in tries:
+        click.echo(f"  {_PROG} {command}{hint}")
+        click.echo(f"      {what}")
+
+
+@cli.command()
+@store_options
+@output_options
+def stats(db: Path | None, timeout: float, as_json: bool) -> None:
+    """Count the graph's nodes and edges by type."""
+    with _open_graph(db, timeout=timeout) as graph:
+        counts = graph.stats()
+    if as_json:
+        _echo_json(render.stats_json(counts))
+    else:
+        click.echo(render.stats_table(counts))
+
+
+@cli.command()
+@click.argument("node_id", metavar="ID")
+@store_options
+@output_options
+def show(node_id: str, db: Path | None, timeout: float, as_json: bool) -> None:
+    """Print every field of one node."""
+    with _open_graph(db, timeout=timeout) as graph:
+        node = graph.get(node_id)
+        agents = {} if as_json else _agent_names(graph, [node])
+    if as_json:
+        _echo_json(render.node_json(node))
+    else:
+        click.echo(render.node_details(node, agents=agents))
+
+
+@cli.command()
+@click.argument("node_id", metavar="ID")
+@click.option(
+    "--up/--down",
+    "up",
+    default=True,
+    help="Walk to what the node came from (--up, the default) or to what it influenced (--down).",
+)
+@click.option("--depth", type=int, default=10, show_default=True, help="Most edges from the node (0 to 100).")
+@store_options
+@output_options
+def lineage(node_id: str, up: bool, depth: int, db: Path | None, timeout: float, as_json: bool) -> None:
+    """Print where a node came from, or what it led to, as a tree.
+
+    Walking up from an answer reaches its prompt, the documents and context it used, tool
+    calls and their inputs, earlier answers it depended on, and the agents that handled
+    them. A node reached twice is printed in full once, and later as "(see above)".
+    """
+    with _open_graph(db, timeout=timeout) as graph:
+        found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
+    if as_json:
+        _echo_json(render.lineage_json(found))
+    else:
+        click.echo(render.lineage_tree(found, color=_color()))
+
+
+@cli.command()
+@click.argument("conversation_id", metavar="CONVERSATION_ID")
+@store_options
+@output_options
+def transcript(conversation_id: str, db: Path | None, timeout: float, as_json: bool) -> None:
+    """Print a conversation's items in the order they happened."""
+    with _open_graph(db, timeout=timeout) as graph:
+        items = graph.transcript(conversation_id)
+        conversation = graph.get(conversation_id)
+        agents = {} if as_json else _agent_names(graph, items)
+    if as_json:
+        _echo_json(
+            {"conversation": render.node_json(conversation), "items": [render.node_json(i) for i in items]}
+        )
+        return
+    assert isinstance(conversation, Conversation)
+    click.echo(render.transcript_text(conversation, items, agents=agents, color=_color()))
+
+
+@cli.command()
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help=f"Node type, repeatable or comma-separated: {', '.join(NodeType)}.",
+)
+@click.option(
+    "--since", metavar="WHEN", help="Created at or after, ISO 8601; a date alone or a naive time is UTC."
+)
+@click.option(
+    "--until", metavar="WHEN", help="Created before, ISO 8601; a date alone or a naive time is UTC."
+)
+@click.option("--conversation", metavar="ID", help="Only items of this conversation.")
+@click.option("--agent", metavar="ID|NAME", help="Only items handled by this agent (an id or a name).")
+@click.option("--model", metavar="NAME", help="Only completions that asked for or got this model.")
+@click.option(
+    "--meta",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Metadata equal to VALUE, repeatable. A JSON number, true or false matches that "
+    'value; quote text as JSON ("3") to match it as a string; anything else is text.',
+)
+@click.option("--limit", type=int, default=20, show_default=True, help="Most nodes on the page.")
+@click.option("--cursor", metavar="CURSOR", help="Start after the previous page (its printed next cursor).")
+@store_options
+@output_options
+def find(
+    types: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    conversation: str | None,
+    agent: str | None,
+    model: str | None,
+    meta: tuple[str, ...],
+    limit: int,
+    cursor: str | None,
+    db: Path | None,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Print one page of nodes that match every filter, oldest first.
+
+    When more match, the next page's cursor is printed; pass it back with --cursor.
+    """
+    node_types = _parse_types(types)
+    since_at, until_at = _parse_time(since, "--since"), _parse_time(until, "--until")
+    metadata = _parse_meta(meta)
+    with _open_graph(db, timeout=timeout) as graph:
+        page = graph.find(
+            types=node_types or None,
+            since=since_at,
+            until=until_at,
+            conversation=conversation,
+            agent=_agent_ref(graph, agent),
+            model=model,
+            metadata=metadata,
+            cursor=cursor,
+            limit=limit,
+        )
+        agents = {} if as_json else _agent_names(graph, page.items)
+    if as_json:
+        _echo_json(render.page_json(page))
+        return
+    if page.items:
+        click.echo(render.nodes_table(page.items, agents=agents, color=_color()))
+    else:
+        click.echo("No nodes match.")
+    if page.next_cursor is not None:
+        click.echo()
+        click.echo(f"More match; next page: --cursor {page.next_cursor}")
+
+
+def main() -> None:
+    """Run the command line (the ``llm-memory-graph`` console script)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # A terminal that cannot show a character gets "?" rather than a traceback.
+            stream.reconfigure(errors="replace")
+    cli(prog_name=_PROG)
+
+
+if __name__ == "__main__":
+    main()
