@@ -15,7 +15,7 @@ from typing import Any
 from platformdirs import user_data_path
 from pydantic import JsonValue
 
-from .errors import GraphClosedError, InvalidInputError
+from .errors import GraphClosedError, InvalidInputError, StoreUnavailableError
 from .schema import (
     Direction,
     EdgeType,
@@ -61,11 +61,22 @@ def require_open(state: GraphState) -> None:
 
 
 def default_db_path() -> Path:
-    """Return ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder."""
+    """Return ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder.
+
+    The user data folder is created when missing; a folder named by the environment
+    variable must exist, like any path the caller gives.
+
+    :raises StoreUnavailableError: if the user data folder cannot be created.
+    """
     configured = os.environ.get(DB_ENV)
     if configured:
         return Path(configured).expanduser()
-    return user_data_path("llm-memory-graph", appauthor=False) / "graph.db"
+    folder = user_data_path("llm-memory-graph", appauthor=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreUnavailableError(f"cannot create folder {folder}: {exc.strerror}", store="sqlite") from exc
+    return folder / "graph.db"
 
 
 def ref_id(ref: NodeRef, field: str) -> str:

@@ -90,18 +90,15 @@ def _echo_json(value: Any) -> None:
 def _open_graph(db: Path | None, *, timeout: float, create: bool = False) -> Iterator[MemoryGraph]:
     """Open the graph chosen by ``--db`` and turn library errors into one-line CLI errors.
 
-    :param create: make the file if it is missing (and, for the default path only, its
-        folder); otherwise a missing file is an error.
+    :param create: make the file if it is missing; otherwise a missing file is an error.
     """
-    path = default_db_path() if db is None else db
+    try:
+        path = default_db_path() if db is None else db
+    except MemoryGraphError as exc:
+        raise click.ClickException(str(exc)) from exc
     if path.is_dir():
         raise click.ClickException(f"{path} is a folder; pass the database file's path to --db")
-    if create and db is None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise click.ClickException(f"cannot create folder {path.parent}: {exc.strerror}") from exc
-    elif not create and not path.exists():
+    if not create and not path.exists():
         raise click.ClickException(f"no graph database at {path}; run `{_PROG} demo` or pass --db")
     try:
         with MemoryGraph.open(path, timeout=timeout) as graph:

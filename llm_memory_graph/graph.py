@@ -97,7 +97,6 @@ class MemoryGraph:
         """
         if target is None:
             target = default_db_path()
-            target.parent.mkdir(parents=True, exist_ok=True)
         return cls(store=SQLiteStore(target, timeout=timeout, durable=durable))
 
     @property
@@ -191,7 +190,9 @@ class MemoryGraph:
     ) -> Agent:
         """Return the agent called ``name``, recording it first if it is new.
 
-        With ``id`` given, the agent is written (or rewritten) under that id instead.
+        Fields given for an existing agent replace its stored ones. Two processes that
+        register the same new name at the same moment may each record an agent. With
+        ``id`` given, the agent is written (or rewritten) under that id instead.
         """
         with validating("agent"):
             agent = Agent(
@@ -205,7 +206,17 @@ class MemoryGraph:
         if id is None:
             found = self.find(types=NodeType.AGENT, name=name, limit=1)
             if found.items:
-                return found.items[0]  # type: ignore[return-value]
+                existing = found.items[0]
+                given: dict[str, object] = {"role": role, "description": description, "model": model}
+                given |= {"capabilities": agent.capabilities, "metadata": metadata}
+                changes = {
+                    key: getattr(agent, key)
+                    for key, value in given.items()
+                    if value and getattr(agent, key) != getattr(existing, key)
+                }
+                if not changes:
+                    return existing  # type: ignore[return-value]
+                agent = existing.model_copy(update=changes)  # type: ignore[assignment]
         return self._add_one(agent)  # type: ignore[return-value]
 
     def hand_off(

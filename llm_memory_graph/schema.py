@@ -700,7 +700,8 @@ class Lineage(_Model):
 
     ``nodes`` are ordered by depth, then (created_at, id); ``depths`` maps each node id to
     its distance from the root; ``edges`` are every edge of the followed types whose ends
-    are both in the subgraph.
+    are both in the subgraph. When the root belongs to a conversation, edges that record
+    another conversation (hand-offs between shared agents) are neither followed nor listed.
     """
 
     root_id: str

@@ -55,6 +55,28 @@ def test_a_file_that_is_not_a_database_is_reported_corrupt(db_path: Path) -> Non
         store.stats()
 
 
+def test_another_applications_sqlite_file_is_refused_and_left_untouched(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    with SQLiteStore(db_path) as store, pytest.raises(StoreCorruptError, match="another application"):
+        store.stats()
+    tables = sqlite3.connect(db_path).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("invoices",)]
+
+
+def test_reads_do_not_wait_for_another_connections_write_lock(db_path: Path) -> None:
+    with MemoryGraph.open(db_path) as graph:
+        graph.add_prompt("q")
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with MemoryGraph(store=SQLiteStore(db_path, timeout=0.05)) as graph:
+            assert graph.stats().total_nodes == 1
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
 def test_a_path_in_a_missing_folder_is_unavailable(tmp_path: Path) -> None:
     with (
         SQLiteStore(tmp_path / "nope" / "graph.db") as store,
@@ -226,9 +248,8 @@ def test_every_named_query_searches_an_index(db_path: Path, name: str, statement
     with SQLiteStore(db_path) as store:
         store.stats()
         conn = store._conn()
-        plan = _plan(
-            conn, statement, [None] * statement.count("?") if "?1" not in statement else [None, None]
-        )
+        numbered = {int(n) for n in re.findall(r"\?(\d)", statement)}
+        plan = _plan(conn, statement, [None] * (max(numbered) if numbered else statement.count("?")))
     assert not _TABLE_SCAN.search(plan), plan
 
 
@@ -239,7 +260,9 @@ def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direct
     with SQLiteStore(db_path) as store:
         store.stats()
         plan = _plan(
-            store._conn(), statement, {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]"}
+            store._conn(),
+            statement,
+            {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]", "scope": None},
         )
     assert not _TABLE_SCAN.search(plan), plan
     assert "edges_target" in plan and "edges_source" in plan

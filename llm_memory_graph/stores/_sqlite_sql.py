@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 __all__ = [
     "COUNT_EDGES",
+    "COUNT_FOREIGN_TABLES",
     "COUNT_NODES",
+    "CREATE_DOOMED",
     "CREATE_SCHEMA",
     "DELETE_DOOMED",
     "DELETE_META_OF",
@@ -20,6 +22,7 @@ __all__ = [
     "EXISTING_NODES",
     "GET_EDGE",
     "GET_NODES",
+    "HAS_SCHEMA_VERSION",
     "INSERT_EDGE",
     "INSERT_META",
     "INSERT_NODE",
@@ -28,7 +31,9 @@ __all__ = [
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
     "NODE_TYPE",
+    "RECORD_SCHEMA_VERSION",
     "SCHEMA_VERSION",
+    "SCHEMA_VERSION_FOUND",
     "SET_CONVERSATION_STATE",
     "TRANSCRIPT",
     "UPDATE_EDGE",
@@ -100,6 +105,17 @@ CREATE INDEX IF NOT EXISTS edges_conversation ON edges (conversation_id)
     WHERE conversation_id IS NOT NULL;
 """
 
+HAS_SCHEMA_VERSION = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+
+SCHEMA_VERSION_FOUND = "SELECT max(version) FROM schema_version"
+
+RECORD_SCHEMA_VERSION = "INSERT INTO schema_version (version) VALUES (?)"
+
+COUNT_FOREIGN_TABLES = "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+
+#: Ids a cascade delete collects before deleting; private to each connection.
+CREATE_DOOMED = "CREATE TEMP TABLE IF NOT EXISTS doomed (id TEXT PRIMARY KEY)"
+
 _NODE_COLUMNS = (
     "id, type, created_at, conversation_id, sequence, agent_id, user_id, name, "
     "request_model, response_model, item_count, data"
@@ -108,8 +124,7 @@ _NODE_COLUMNS = (
 INSERT_NODE = f"INSERT INTO nodes ({_NODE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 
 UPDATE_NODE = """
-UPDATE nodes SET created_at = ?, user_id = ?, name = ?, request_model = ?, response_model = ?,
-    data = ?
+UPDATE nodes SET user_id = ?, name = ?, request_model = ?, response_model = ?, data = ?
 WHERE id = ?
 """
 
@@ -127,18 +142,18 @@ INSERT INTO edges (id, type, source_id, target_id, created_at, conversation_id, 
 VALUES (?,?,?,?,?,?,?)
 """
 
-UPDATE_EDGE = "UPDATE edges SET created_at = ?, conversation_id = ?, data = ? WHERE id = ?"
+UPDATE_EDGE = "UPDATE edges SET conversation_id = ?, data = ? WHERE id = ?"
 
 #: Parameter: a JSON array of ids.
 EXISTING_NODES = """
-SELECT id, type, conversation_id, agent_id, sequence, user_id, item_count, last_item_id,
-       json_extract(data, '$.status')
+SELECT id, type, created_at, conversation_id, agent_id, sequence, user_id, item_count,
+       last_item_id, json_extract(data, '$.status')
 FROM nodes WHERE id IN (SELECT value FROM json_each(?))
 """
 
 #: Parameter: a JSON array of ids.
 EXISTING_EDGES = """
-SELECT id, type, source_id, target_id FROM edges WHERE id IN (SELECT value FROM json_each(?))
+SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT value FROM json_each(?))
 """
 
 #: Parameter: a JSON array of ids.
@@ -146,7 +161,7 @@ GET_NODES = "SELECT id, data FROM nodes WHERE id IN (SELECT value FROM json_each
 
 GET_EDGE = "SELECT data FROM edges WHERE id = ?"
 
-NODE_TYPE = "SELECT type FROM nodes WHERE id = ?"
+NODE_TYPE = "SELECT type, conversation_id FROM nodes WHERE id = ?"
 
 _NEIGHBORS = """
 SELECT e.data, n.data FROM edges e JOIN nodes n ON n.id = e.{far}
@@ -155,12 +170,17 @@ WHERE e.{near} = ? AND e.type IN (SELECT value FROM json_each(?))
 NEIGHBORS_OUT = _NEIGHBORS.format(near="source_id", far="target_id")
 NEIGHBORS_IN = _NEIGHBORS.format(near="target_id", far="source_id")
 
-#: Parameters: JSON arrays of edge types, node ids, node ids.
-LINEAGE_EDGES = """
+#: An edge that records its conversation (a hand-off) is followed only inside the scope
+#: conversation, when there is one.
+_IN_SCOPE = "({scope} IS NULL OR {e}conversation_id IS NULL OR {e}conversation_id = {scope})"
+
+#: Parameters: a JSON array of edge types, a JSON array of node ids, the scope conversation.
+LINEAGE_EDGES = f"""
 SELECT data FROM edges
 WHERE source_id IN (SELECT value FROM json_each(?2))
   AND target_id IN (SELECT value FROM json_each(?2))
   AND type IN (SELECT value FROM json_each(?1))
+  AND {_IN_SCOPE.format(scope="?3", e="")}
 ORDER BY created_at, id
 """
 
@@ -190,19 +210,21 @@ def lineage_walk_sql(*, from_target: bool, from_source: bool) -> str:
 
     ``from_target`` steps from an edge's target to its source (the edge types whose input is
     the source, walking up), ``from_source`` steps the other way. Parameters: ``:root``,
-    ``:depth``, ``:to_source`` and ``:to_target`` (JSON arrays of edge types). ``UNION``
-    drops repeated (node, depth) rows and the depth bound ends the walk, so cycles end.
+    ``:depth``, ``:to_source`` and ``:to_target`` (JSON arrays of edge types), ``:scope``
+    (the root's conversation, or null). ``UNION`` drops repeated (node, depth) rows and the
+    depth bound ends the walk, so cycles end.
     """
+    scope = _IN_SCOPE.format(scope=":scope", e="e.")
     steps = []
     if from_target:
         steps.append(
             "SELECT e.source_id, w.depth + 1 FROM walk w JOIN edges e ON e.target_id = w.id "
-            "WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_source))"
+            f"WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_source)) AND {scope}"
         )
     if from_source:
         steps.append(
             "SELECT e.target_id, w.depth + 1 FROM walk w JOIN edges e ON e.source_id = w.id "
-            "WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_target))"
+            f"WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_target)) AND {scope}"
         )
     union = "".join(f"\n  UNION\n  {step}" for step in steps)
     return (

@@ -5,12 +5,17 @@ edges, and the state of the conversations that receive new items), hands it to
 ``plan_upsert``, and writes the plan. The plan decides which nodes and edges are new, gives
 appended items their sequence numbers, derives the CONTAINS, PRECEDES and HANDLED_BY edges,
 and raises ``InvalidInputError`` for anything inconsistent, before the store writes a row.
+
+Rewriting a node or edge keeps what the first write fixed: its ``created_at`` (so a retried
+call that defaulted the time anew changes nothing), and an item's conversation, sequence
+and agent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ..errors import EdgeEndpointError, InvalidInputError
 from ..schema import (
@@ -44,6 +49,7 @@ class ExistingNode:
     """What the plan needs to know of a node already in the store."""
 
     type: NodeType
+    created_at: datetime
     conversation_id: str | None = None
     agent_id: str | None = None
     sequence: int | None = None
@@ -55,6 +61,7 @@ class ExistingEdge:
     """What the plan needs to know of an edge already in the store."""
 
     type: EdgeType
+    created_at: datetime
     source_id: str
     target_id: str
 
@@ -140,9 +147,12 @@ def plan_upsert(
             stored = _plan_conversation(node, old, states, plan)
         elif node.type in ITEM_TYPES:
             stored = _plan_item(node, old, f"nodes.{i}", types, states, plan)
-        else:
+        elif old is None:
             stored = node
-            (plan.new_nodes if old is None else plan.changed_nodes).append(node)
+            plan.new_nodes.append(node)
+        else:
+            stored = node.model_copy(update={"created_at": old.created_at})
+            plan.changed_nodes.append(stored)
         plan.stored.append(stored)
     for i, edge in enumerate(edges):
         _check_endpoints(edge, f"edges.{i}", types)
@@ -160,7 +170,7 @@ def plan_upsert(
                 field=f"edges.{i}.id",
             )
         else:
-            plan.changed_edges.append(edge)
+            plan.changed_edges.append(edge.model_copy(update={"created_at": old_edge.created_at}))
     return plan
 
 
@@ -176,8 +186,12 @@ def _plan_conversation(
         state = states[node.id] = ConversationState(0, None, node.user_id, closed)
     state.user_id, state.closed = node.user_id, closed
     plan.conversations[node.id] = state
-    stored = node.model_copy(update={"item_count": state.item_count})
-    (plan.new_nodes if old is None else plan.changed_nodes).append(stored)
+    if old is None:
+        stored = node.model_copy(update={"item_count": state.item_count})
+        plan.new_nodes.append(stored)
+    else:
+        stored = node.model_copy(update={"item_count": state.item_count, "created_at": old.created_at})
+        plan.changed_nodes.append(stored)
     return stored
 
 
@@ -202,7 +216,9 @@ def _plan_item(
                     field=f"{where}.{name}",
                 )
         user_id = node.user_id if node.user_id is not None else old.user_id  # type: ignore[union-attr]
-        stored = node.model_copy(update={"sequence": old.sequence, "user_id": user_id})
+        stored = node.model_copy(
+            update={"sequence": old.sequence, "user_id": user_id, "created_at": old.created_at}
+        )
         plan.changed_nodes.append(stored)
         return stored
     update: dict[str, object] = {"sequence": None}

@@ -95,6 +95,9 @@ class GraphStore(Protocol):
     ) -> Lineage:
         """Return what fed the node (``UP``) or what it fed (``DOWN``), up to ``depth`` hops.
 
+        When the node belongs to a conversation, edges that record a conversation of their
+        own (hand-offs between shared agents) are followed only if it is that conversation.
+
         :param edge_types: the edge types to follow; by default every provenance edge type
             (all but CONTAINS and PRECEDES).
         :raises NodeNotFoundError: if there is no node with this id.

@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .._codec import decode_cursor, encode_cursor, meta_value, to_micros
+from .._codec import decode_cursor, encode_cursor, from_micros, meta_value, to_micros
 from ..errors import (
     ConstraintError,
     EdgeNotFoundError,
@@ -161,28 +161,32 @@ class SQLiteStore:
         return conn
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Check (or create, in a new file) the schema; only creation takes the write lock."""
+        found = _schema_version(conn)
+        if found is None and conn.execute(sql.COUNT_FOREIGN_TABLES).fetchone()[0]:
+            raise StoreCorruptError(
+                "the file is a SQLite database of another application, not a graph database",
+                store="sqlite",
+            )
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            has_version = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-            ).fetchone()
-            found = (
-                conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_version else None
-            )
-            if found is not None and found > sql.SCHEMA_VERSION:
-                raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
-            if found is None:
-                for statement in sql.CREATE_SCHEMA.split(";\n"):
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (sql.SCHEMA_VERSION,))
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS doomed (id TEXT PRIMARY KEY)")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        if found is None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                found = _schema_version(conn)  # another process may have won the race
+                if found is None:
+                    for statement in sql.CREATE_SCHEMA.split(";\n"):
+                        conn.execute(statement)
+                    conn.execute(sql.RECORD_SCHEMA_VERSION, (sql.SCHEMA_VERSION,))
+                    found = sql.SCHEMA_VERSION
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        if found > sql.SCHEMA_VERSION:
+            raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
+        conn.execute(sql.CREATE_DOOMED)
 
     def close(self) -> None:
         """Close the file; later calls raise ``GraphClosedError``. Closing twice is allowed."""
@@ -255,10 +259,7 @@ class SQLiteStore:
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
-                [
-                    (to_micros(e.created_at), _edge_conversation(e), e.model_dump_json(), e.id)
-                    for e in plan.changed_edges
-                ],
+                [(_edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
             )
         return plan.stored
 
@@ -266,21 +267,34 @@ class SQLiteStore:
         found: dict[str, ExistingNode] = {}
         states: dict[str, ConversationState] = {}
         rows = self._execute("existing_nodes", sql.EXISTING_NODES, (json.dumps(sorted(ids)),))
-        for node_id, type_, conversation_id, agent_id, sequence, user_id, count, last, status in rows:
+        for (
+            node_id,
+            type_,
+            created,
+            conversation_id,
+            agent_id,
+            sequence,
+            user_id,
+            count,
+            last,
+            status,
+        ) in rows:
             node_type = NodeType(type_)
-            found[node_id] = ExistingNode(node_type, conversation_id, agent_id, sequence, user_id)
+            found[node_id] = ExistingNode(
+                node_type, from_micros(created), conversation_id, agent_id, sequence, user_id
+            )
             if node_type is NodeType.CONVERSATION:
                 states[node_id] = ConversationState(count or 0, last, user_id, status == "closed")
         return found, states
 
     def _existing_edges(self, ids: list[str]) -> dict[str, ExistingEdge]:
         rows = self._execute("existing_edges", sql.EXISTING_EDGES, (json.dumps(ids),))
-        return {i: ExistingEdge(EdgeType(t), s, d) for i, t, s, d in rows}
+        return {i: ExistingEdge(EdgeType(t), from_micros(c), s, d) for i, t, c, s, d in rows}
 
     def delete_conversation(self, conversation_id: str) -> Deleted:
         """See ``GraphStore.delete_conversation``."""
         with self._write():
-            self._require(conversation_id, NodeType.CONVERSATION)
+            self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
             self._execute("mark_doomed", sql.MARK_CONVERSATION_DOOMED, (conversation_id,))
             counts = []
             for i, statement in enumerate(sql.DELETE_DOOMED):
@@ -390,11 +404,13 @@ class SQLiteStore:
             "to_target": json.dumps(to_target),
         }
         with self._lock:
-            self._require(node_id)
+            params["scope"] = self._require(node_id)
             rows = self._execute("lineage_walk", walk, params).fetchall()
             ids = json.dumps([row[0] for row in rows])
             types = json.dumps(sorted({*to_source, *to_target}))
-            edges = self._execute("lineage_edges", sql.LINEAGE_EDGES, (types, ids)).fetchall()
+            edges = self._execute(
+                "lineage_edges", sql.LINEAGE_EDGES, (types, ids, params["scope"])
+            ).fetchall()
         return Lineage(
             root_id=node_id,
             direction=direction,
@@ -406,7 +422,7 @@ class SQLiteStore:
     def transcript(self, conversation_id: str) -> list[Node]:
         """See ``GraphStore.transcript``."""
         with self._lock:
-            self._require(conversation_id, NodeType.CONVERSATION)
+            self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
             rows = self._execute("transcript", sql.TRANSCRIPT, (conversation_id,)).fetchall()
         return [parse_node(data) for (data,) in rows]
 
@@ -420,15 +436,25 @@ class SQLiteStore:
             edges=dict.fromkeys(EdgeType, 0) | {EdgeType(t): n for t, n in edges},
         )
 
-    def _require(self, node_id: str, node_type: NodeType | None = None) -> None:
+    def _require(self, node_id: str, node_type: NodeType | None = None, *, field: str = "node") -> str | None:
+        """Raise unless the node exists (and is of ``node_type``); return its conversation."""
         row = self._execute("node_type", sql.NODE_TYPE, (node_id,)).fetchone()
         if row is None:
             raise NodeNotFoundError(node_id)
         if node_type is not None and row[0] != node_type:
-            raise InvalidInputError(f"{node_id} is a {row[0]}, not a {node_type}", field="node_id")
+            raise InvalidInputError(f"{node_id} is a {row[0]}, not a {node_type}", field=field)
+        conversation_id: str | None = row[1]
+        return conversation_id
 
 
 # ---------------------------------------------------------------- rows
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    if conn.execute(sql.HAS_SCHEMA_VERSION).fetchone() is None:
+        return None
+    found: int | None = conn.execute(sql.SCHEMA_VERSION_FOUND).fetchone()[0]
+    return found
 
 
 def _node_row(node: Node) -> tuple[Any, ...]:
@@ -450,7 +476,6 @@ def _node_row(node: Node) -> tuple[Any, ...]:
 
 def _node_update_row(node: Node) -> tuple[Any, ...]:
     return (
-        to_micros(node.created_at),
         getattr(node, "user_id", None),
         _name(node),
         getattr(node, "request_model", None),

@@ -94,6 +94,20 @@ async def test_lineage_edges_join_only_nodes_of_the_subgraph(graph: AsyncMemoryG
         assert edge.type not in ("CONTAINS", "PRECEDES")
 
 
+async def test_lineage_follows_hand_offs_only_of_the_roots_conversation(graph: AsyncMemoryGraph) -> None:
+    router, researcher, writer = [await graph.register_agent(n) for n in ("router", "researcher", "writer")]
+    earlier = await graph.start_conversation()
+    await graph.hand_off(router, writer, conversation=earlier)
+    chat = await graph.start_conversation()
+    await graph.hand_off(researcher, writer, conversation=chat)
+    answer = await graph.add_completion(await graph.add_prompt("q", conversation=chat, agent=writer), "a")
+    lineage = await graph.lineage(answer)
+    assert researcher.id in lineage.depths and router.id not in lineage.depths
+    assert all(e.type != "TRANSFERS_TO" or e.source_id == researcher.id for e in lineage.edges)
+    agent_lineage = await graph.lineage(writer)
+    assert {router.id, researcher.id} <= set(agent_lineage.depths)
+
+
 async def test_lineage_down_reaches_everything_a_document_influenced(graph: AsyncMemoryGraph) -> None:
     s = await _session(graph)
     lineage = await graph.lineage(s.doc, direction="down")

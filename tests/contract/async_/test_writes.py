@@ -75,6 +75,15 @@ async def test_rewriting_a_node_with_the_same_id_is_idempotent(graph: AsyncMemor
     assert (await graph.get(chat.id)).item_count == 1  # type: ignore[union-attr]
 
 
+async def test_a_retried_call_with_the_same_id_changes_nothing(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    first = await graph.add_prompt("q", conversation=chat)
+    retried = await graph.add_prompt("q", conversation=chat, id=first.id)
+    assert retried == first
+    assert await graph.get(first.id) == first
+    assert (await graph.stats()).total_edges == 1
+
+
 async def test_rewriting_a_node_updates_its_fields_but_keeps_its_place(graph: AsyncMemoryGraph) -> None:
     chat = await graph.start_conversation()
     prompt = await graph.add_prompt("draft", conversation=chat)
@@ -159,6 +168,14 @@ async def test_register_agent_returns_the_existing_agent_of_that_name(graph: Asy
     again = await graph.register_agent("router")
     assert again.id == first.id
     assert (await graph.stats()).nodes[NodeType.AGENT] == 1
+
+
+async def test_register_agent_updates_the_fields_given_for_an_existing_agent(graph: AsyncMemoryGraph) -> None:
+    first = await graph.register_agent("writer", role="drafts", model="gpt-4o")
+    again = await graph.register_agent("writer", model="claude-sonnet-4")
+    assert again.id == first.id
+    assert (again.role, again.model) == ("drafts", "claude-sonnet-4")
+    assert await graph.get(first.id) == again
 
 
 async def test_hand_off_joins_two_agents(graph: AsyncMemoryGraph) -> None:

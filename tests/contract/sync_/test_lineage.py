@@ -94,6 +94,20 @@ def test_lineage_edges_join_only_nodes_of_the_subgraph(graph: MemoryGraph) -> No
         assert edge.type not in ("CONTAINS", "PRECEDES")
 
 
+def test_lineage_follows_hand_offs_only_of_the_roots_conversation(graph: MemoryGraph) -> None:
+    router, researcher, writer = [graph.register_agent(n) for n in ("router", "researcher", "writer")]
+    earlier = graph.start_conversation()
+    graph.hand_off(router, writer, conversation=earlier)
+    chat = graph.start_conversation()
+    graph.hand_off(researcher, writer, conversation=chat)
+    answer = graph.add_completion(graph.add_prompt("q", conversation=chat, agent=writer), "a")
+    lineage = graph.lineage(answer)
+    assert researcher.id in lineage.depths and router.id not in lineage.depths
+    assert all(e.type != "TRANSFERS_TO" or e.source_id == researcher.id for e in lineage.edges)
+    agent_lineage = graph.lineage(writer)
+    assert {router.id, researcher.id} <= set(agent_lineage.depths)
+
+
 def test_lineage_down_reaches_everything_a_document_influenced(graph: MemoryGraph) -> None:
     s = _session(graph)
     lineage = graph.lineage(s.doc, direction="down")

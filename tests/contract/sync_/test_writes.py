@@ -75,6 +75,15 @@ def test_rewriting_a_node_with_the_same_id_is_idempotent(graph: MemoryGraph) -> 
     assert (graph.get(chat.id)).item_count == 1  # type: ignore[union-attr]
 
 
+def test_a_retried_call_with_the_same_id_changes_nothing(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    first = graph.add_prompt("q", conversation=chat)
+    retried = graph.add_prompt("q", conversation=chat, id=first.id)
+    assert retried == first
+    assert graph.get(first.id) == first
+    assert (graph.stats()).total_edges == 1
+
+
 def test_rewriting_a_node_updates_its_fields_but_keeps_its_place(graph: MemoryGraph) -> None:
     chat = graph.start_conversation()
     prompt = graph.add_prompt("draft", conversation=chat)
@@ -159,6 +168,14 @@ def test_register_agent_returns_the_existing_agent_of_that_name(graph: MemoryGra
     again = graph.register_agent("router")
     assert again.id == first.id
     assert (graph.stats()).nodes[NodeType.AGENT] == 1
+
+
+def test_register_agent_updates_the_fields_given_for_an_existing_agent(graph: MemoryGraph) -> None:
+    first = graph.register_agent("writer", role="drafts", model="gpt-4o")
+    again = graph.register_agent("writer", model="claude-sonnet-4")
+    assert again.id == first.id
+    assert (again.role, again.model) == ("drafts", "claude-sonnet-4")
+    assert graph.get(first.id) == again
 
 
 def test_hand_off_joins_two_agents(graph: MemoryGraph) -> None:
