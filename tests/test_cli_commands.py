@@ -7,10 +7,8 @@ Tests marked ``slow`` run the real command in a subprocess; the rest use click's
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,30 +18,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import llm_memory_graph
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph._demo import DemoResult, record_demo
 from llm_memory_graph.cli import _meta_value, cli
+from tests._cli import run_cli
 
-_SOURCE_ROOT = Path(llm_memory_graph.__file__).resolve().parents[1]
 _UNKNOWN_ID = "00000000-0000-7000-8000-000000000000"
-
-
-def _run(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a fresh interpreter that turns warnings into errors."""
-    environ = {k: v for k, v in os.environ.items() if k != "LLM_MEMORY_GRAPH_DB"}
-    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), environ.get("PYTHONPATH")]))
-    environ["PYTHONIOENCODING"] = "utf-8"
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-W", "error", "-m", "llm_memory_graph.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=environ,
-        timeout=120,
-        check=False,
-    )
 
 
 def _invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
@@ -93,7 +73,7 @@ def _contents(done: Result) -> list[str]:
 
 @pytest.mark.slow
 def test_lineage_json_has_the_final_answer_as_root_and_the_documents(seeded: Seeded) -> None:
-    data = _json(_run("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db))
+    data = _json(run_cli("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db))
 
     assert data["root_id"] == seeded.demo.answer_id
     assert data["nodes"][0] == {**data["nodes"][0], "id": seeded.demo.answer_id, "depth": 0}
@@ -103,7 +83,7 @@ def test_lineage_json_has_the_final_answer_as_root_and_the_documents(seeded: See
 
 @pytest.mark.slow
 def test_lineage_json_lists_edges_between_its_nodes(seeded: Seeded) -> None:
-    data = _json(_run("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db))
+    data = _json(run_cli("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db))
 
     ids = {n["id"] for n in data["nodes"]}
     assert data["edges"]
@@ -112,7 +92,7 @@ def test_lineage_json_lists_edges_between_its_nodes(seeded: Seeded) -> None:
 
 @pytest.mark.slow
 def test_find_type_completion_json_returns_the_completions(seeded: Seeded) -> None:
-    data = _json(_run("find", "--type", "Completion", "--json", "--db", seeded.db))
+    data = _json(run_cli("find", "--type", "Completion", "--json", "--db", seeded.db))
 
     assert [n["type"] for n in data["items"]] == ["Completion"] * 5
     assert {seeded.demo.first_answer_id, seeded.demo.answer_id} <= {n["id"] for n in data["items"]}
@@ -121,21 +101,21 @@ def test_find_type_completion_json_returns_the_completions(seeded: Seeded) -> No
 
 @pytest.mark.slow
 def test_find_meta_number_matches_only_the_second_attempt(seeded: Seeded) -> None:
-    data = _json(_run("find", "--meta", "attempt=2", "--json", "--db", seeded.db))
+    data = _json(run_cli("find", "--meta", "attempt=2", "--json", "--db", seeded.db))
 
     assert {n["id"] for n in data["items"]} == {seeded.demo.revised_prompt_id, seeded.demo.answer_id}
 
 
 @pytest.mark.slow
 def test_find_meta_quoted_number_matches_text_only(seeded: Seeded) -> None:
-    data = _json(_run("find", "--meta", 'attempt="2"', "--json", "--db", seeded.db))
+    data = _json(run_cli("find", "--meta", 'attempt="2"', "--json", "--db", seeded.db))
 
     assert data["items"] == []
 
 
 @pytest.mark.slow
 def test_find_meta_word_matches_text_metadata(seeded: Seeded) -> None:
-    data = _json(_run("find", "--meta", "channel=web-chat", "--json", "--db", seeded.db))
+    data = _json(run_cli("find", "--meta", "channel=web-chat", "--json", "--db", seeded.db))
 
     assert [n["type"] for n in data["items"]] == ["Conversation", "Prompt"]
 
@@ -145,19 +125,19 @@ def test_find_pages_followed_by_cursor_return_every_node_once(seeded: Seeded) ->
     seen: list[str] = []
     cursor: list[str] = []
     while True:
-        page = _json(_run("find", "--limit", "7", "--json", "--db", seeded.db, *cursor))
+        page = _json(run_cli("find", "--limit", "7", "--json", "--db", seeded.db, *cursor))
         seen += [n["id"] for n in page["items"]]
         if page["next_cursor"] is None:
             break
         cursor = ["--cursor", page["next_cursor"]]
 
-    total = sum(_json(_run("stats", "--json", "--db", seeded.db))["nodes"].values())
+    total = sum(_json(run_cli("stats", "--json", "--db", seeded.db))["nodes"].values())
     assert len(seen) == len(set(seen)) == total
 
 
 @pytest.mark.slow
 def test_show_unknown_id_prints_one_line_error(seeded: Seeded) -> None:
-    done = _run("show", _UNKNOWN_ID, "--db", seeded.db)
+    done = run_cli("show", _UNKNOWN_ID, "--db", seeded.db)
 
     assert done.returncode == 1
     assert done.stderr == f"Error: no node with id {_UNKNOWN_ID}\n"
@@ -166,7 +146,7 @@ def test_show_unknown_id_prints_one_line_error(seeded: Seeded) -> None:
 
 @pytest.mark.slow
 def test_show_accepts_json_after_the_positional_id(seeded: Seeded) -> None:
-    data = _json(_run("show", seeded.demo.tool_invocation_id, "--json", "--db", seeded.db))
+    data = _json(run_cli("show", seeded.demo.tool_invocation_id, "--json", "--db", seeded.db))
 
     assert (data["id"], data["type"], data["tool_name"]) == (
         seeded.demo.tool_invocation_id,
@@ -177,7 +157,7 @@ def test_show_accepts_json_after_the_positional_id(seeded: Seeded) -> None:
 
 @pytest.mark.slow
 def test_lineage_accepts_options_before_the_positional_id(seeded: Seeded) -> None:
-    data = _json(_run("lineage", "--json", "--depth", "1", "--db", seeded.db, seeded.demo.answer_id))
+    data = _json(run_cli("lineage", "--json", "--depth", "1", "--db", seeded.db, seeded.demo.answer_id))
 
     assert max(n["depth"] for n in data["nodes"]) == 1
 
@@ -187,7 +167,7 @@ def test_corrupt_file_prints_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "graph.db"
     db.write_bytes(bytes(range(256)) * 40)
 
-    done = _run("stats", "--db", str(db))
+    done = run_cli("stats", "--db", str(db))
 
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
@@ -200,7 +180,7 @@ def test_writing_to_a_locked_file_prints_one_line_error(seeded: Seeded) -> None:
     holder = sqlite3.connect(seeded.db, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
-        done = _run("demo", "--timeout", "0", "--db", seeded.db)
+        done = run_cli("demo", "--timeout", "0", "--db", seeded.db)
         holder.execute("ROLLBACK")
     finally:
         holder.close()
@@ -215,7 +195,7 @@ def test_reading_a_file_another_process_is_writing_does_not_wait(seeded: Seeded)
     holder = sqlite3.connect(seeded.db, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
-        done = _run("stats", "--timeout", "0", "--db", seeded.db)
+        done = run_cli("stats", "--timeout", "0", "--db", seeded.db)
         holder.execute("ROLLBACK")
     finally:
         holder.close()
@@ -227,7 +207,7 @@ def test_reading_a_file_another_process_is_writing_does_not_wait(seeded: Seeded)
 def test_command_on_a_missing_file_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
     db = tmp_path / "graph.db"
 
-    done = _run("stats", "--db", str(db))
+    done = run_cli("stats", "--db", str(db))
 
     assert done.returncode == 1
     assert done.stderr == f"Error: no graph database at {db}; run `llm-memory-graph demo` or pass --db\n"
@@ -236,7 +216,7 @@ def test_command_on_a_missing_file_is_an_error_and_creates_nothing(tmp_path: Pat
 
 @pytest.mark.slow
 def test_errors_never_print_a_traceback(seeded: Seeded) -> None:
-    done = _run("find", "--cursor", "not-a-cursor", "--db", seeded.db)
+    done = run_cli("find", "--cursor", "not-a-cursor", "--db", seeded.db)
 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -245,7 +225,7 @@ def test_errors_never_print_a_traceback(seeded: Seeded) -> None:
 
 @pytest.mark.slow
 def test_short_help_option_works_like_help() -> None:
-    done = _run("find", "-h")
+    done = run_cli("find", "-h")
 
     assert done.returncode == 0
     assert done.stdout.startswith("Usage: llm-memory-graph find [OPTIONS]")

@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import llm_memory_graph
+from tests._cli import run_cli
 
 pytestmark = pytest.mark.slow
-
-_SOURCE_ROOT = Path(llm_memory_graph.__file__).resolve().parents[1]
-
-
-def _run(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a fresh interpreter that turns warnings into errors."""
-    environ = {k: v for k, v in os.environ.items() if k != "LLM_MEMORY_GRAPH_DB"}
-    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), environ.get("PYTHONPATH")]))
-    environ["PYTHONIOENCODING"] = "utf-8"
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-W", "error", "-m", "llm_memory_graph.cli", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=environ,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +24,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_output(demo_db: Path) -> subprocess.CompletedProcess[str]:
     """One text run of the demo into ``demo_db``."""
-    return _run("demo", "--db", str(demo_db))
+    return run_cli("demo", "--db", str(demo_db))
 
 
 @pytest.fixture(scope="module")
 def demo_json(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One ``--json`` run of the demo into its own database, parsed."""
     db = tmp_path_factory.mktemp("demo-json") / "graph.db"
-    done = _run("demo", "--json", "--db", str(db))
+    done = run_cli("demo", "--json", "--db", str(db))
     assert done.returncode == 0, done.stderr
     data: dict[str, Any] = json.loads(done.stdout)
     return data
@@ -149,10 +128,10 @@ def test_demo_json_counts_what_was_added(demo_json: dict[str, Any]) -> None:
 
 def test_demo_run_twice_adds_a_conversation_and_reuses_agents_and_documents(tmp_path: Path) -> None:
     db = str(tmp_path / "graph.db")
-    assert _run("demo", "--db", db).returncode == 0
-    assert _run("demo", "--db", db).returncode == 0
+    assert run_cli("demo", "--db", db).returncode == 0
+    assert run_cli("demo", "--db", db).returncode == 0
 
-    counts = json.loads(_run("stats", "--json", "--db", db).stdout)["nodes"]
+    counts = json.loads(run_cli("stats", "--json", "--db", db).stdout)["nodes"]
 
     assert (counts["Conversation"], counts["Agent"], counts["Document"]) == (2, 3, 3)
 
@@ -160,7 +139,7 @@ def test_demo_run_twice_adds_a_conversation_and_reuses_agents_and_documents(tmp_
 def test_demo_without_db_uses_the_environment_variable(tmp_path: Path) -> None:
     db = tmp_path / "from-env.db"
 
-    done = _run("demo", env={"LLM_MEMORY_GRAPH_DB": str(db)})
+    done = run_cli("demo", env={"LLM_MEMORY_GRAPH_DB": str(db)})
 
     assert done.returncode == 0, done.stderr
     assert db.is_file()
@@ -171,14 +150,14 @@ def test_demo_without_db_uses_the_environment_variable(tmp_path: Path) -> None:
     not sys.platform.startswith("linux"), reason="XDG_DATA_HOME sets the data folder on Linux only"
 )
 def test_demo_without_db_or_environment_creates_the_user_data_folder(tmp_path: Path) -> None:
-    done = _run("demo", env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    done = run_cli("demo", env={"XDG_DATA_HOME": str(tmp_path / "data")})
 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "data" / "llm-memory-graph" / "graph.db").is_file()
 
 
 def test_demo_into_a_missing_folder_prints_one_line_error(tmp_path: Path) -> None:
-    done = _run("demo", "--db", str(tmp_path / "missing" / "graph.db"))
+    done = run_cli("demo", "--db", str(tmp_path / "missing" / "graph.db"))
 
     assert done.returncode == 1
     assert done.stderr.splitlines() == [f"Error: sqlite: folder '{tmp_path / 'missing'}' does not exist"]
@@ -189,7 +168,7 @@ def test_demo_into_a_corrupt_file_prints_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "graph.db"
     db.write_bytes(b"\x00garbage, not SQLite\xff" * 300)
 
-    done = _run("demo", "--db", str(db))
+    done = run_cli("demo", "--db", str(db))
 
     assert done.returncode == 1
     assert len(done.stderr.splitlines()) == 1
