@@ -59,6 +59,7 @@ from .schema import (
     validating,
 )
 from .stores.base import AsyncGraphStore
+from .stores.neo4j._connection import is_neo4j_uri
 from .stores.sqlite import AsyncSQLiteStore
 
 __all__ = ["AsyncMemoryGraph"]
@@ -84,17 +85,32 @@ class AsyncMemoryGraph:
 
     @classmethod
     def open(
-        cls, target: str | Path | None = None, *, timeout: float = 5.0, durable: bool = False
+        cls,
+        target: str | Path | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        timeout: float = 5.0,
+        durable: bool = False,
     ) -> AsyncMemoryGraph:
-        """Return a graph on an embedded SQLite file; nothing is read until first use.
+        """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
-        :param target: the database file, in a folder that exists; ``":memory:"`` for a
-            throwaway graph; default ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the
-            user's data folder (created if missing).
-        :param timeout: seconds to wait for another writer's lock (default 5).
-        :param durable: fsync every commit (default ``False``: survives a crashed process,
-            not a power cut).
+        :param target: a Neo4j URI (``bolt://``, ``neo4j://``, ``neo4j+s://`` ...); else the
+            database file, in a folder that exists; ``":memory:"`` for a throwaway graph;
+            default ``$LLM_MEMORY_GRAPH_DB``, else ``graph.db`` in the user's data folder.
+        :param user: Neo4j only; default ``$NEO4J_USER``, else ``neo4j``.
+        :param password: Neo4j only; default ``$NEO4J_PASSWORD``.
+        :param database: Neo4j only; default ``$NEO4J_DATABASE``, else the server's default.
+        :param timeout: SQLite only: seconds to wait for another writer's lock (default 5).
+        :param durable: SQLite only: fsync every commit (default ``False``: survives a
+            crashed process, not a power cut).
         """
+        if is_neo4j_uri(target):
+            from .stores.neo4j import AsyncNeo4jStore, Neo4jSettings
+
+            settings = Neo4jSettings.from_env(str(target), user=user, password=password, database=database)
+            return cls(store=AsyncNeo4jStore(settings))
         if target is None:
             target = default_db_path()
         return cls(store=AsyncSQLiteStore(target, timeout=timeout, durable=durable))

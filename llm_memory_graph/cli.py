@@ -12,6 +12,7 @@ become one ``Error: ...`` line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import math
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -34,8 +35,11 @@ from ._facade import DB_ENV, default_db_path
 from .errors import MemoryGraphError, NodeNotFoundError
 from .graph import MemoryGraph
 from .schema import Agent, Conversation, MetadataScalar, Node, NodeType, Stats
+from .stores.neo4j import Neo4jSettings, Neo4jStore
+from .stores.neo4j._queries import Migration
+from .stores.neo4j.migrate import Migrator
 
-__all__ = ["cli", "main", "output_options", "store_options"]
+__all__ = ["StoreChoice", "cli", "main", "output_options", "store_options"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -47,26 +51,108 @@ _PROG = "llm-memory-graph"
 # ---------------------------------------------------------------- shared options
 
 
+@dataclasses.dataclass(frozen=True)
+class StoreChoice:
+    """The graph a command works on: an embedded file, or a Neo4j server.
+
+    A flag beats the environment, and ``--db`` beats ``--uri`` when both are given; with
+    neither, ``$LLM_MEMORY_GRAPH_DB`` then ``$NEO4J_URI`` decide, else the default file.
+    The Neo4j password comes only from ``$NEO4J_PASSWORD``, never from the command line.
+    """
+
+    db: Path | None
+    uri: str | None
+    user: str | None
+    database: str | None
+    timeout: float
+    from_command_line: bool
+
+    def describe(self) -> str:
+        """Where the graph is, for messages (never with a password)."""
+        if self.uri is not None:
+            return self.uri + (f" (database {self.database})" if self.database else "")
+        return str(default_db_path() if self.db is None else self.db)
+
+    def hint(self) -> str:
+        """`` --db PATH`` or `` --uri URI`` when given on the command line, for copyable hints."""
+        if not self.from_command_line:
+            return ""
+        if self.uri is not None:
+            return f" --uri {shlex.quote(self.uri)}"
+        return f" --db {shlex.quote(str(self.db))}"
+
+
+def _choose_store(
+    db: Path | None, uri: str | None, user: str | None, database: str | None, timeout: float
+) -> StoreChoice:
+    ctx = click.get_current_context()
+    typed = {name: ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE for name in ("db", "uri")}
+    use_uri = uri is not None and ((typed["uri"] and not typed["db"]) or db is None)
+    return StoreChoice(
+        db=None if use_uri else db,
+        uri=uri if use_uri else None,
+        user=user,
+        database=database,
+        timeout=timeout,
+        from_command_line=typed["uri"] if use_uri else typed["db"],
+    )
+
+
 def store_options(func: _F) -> _F:
-    """Add the options that choose the graph: ``--db`` and ``--timeout``."""
-    func = click.option(
-        "--timeout",
-        type=click.FloatRange(min=0),
-        default=5.0,
-        show_default=True,
-        metavar="SECONDS",
-        help="How long to wait while another process holds the database's write lock.",
-    )(func)
-    func = click.option(
-        "--db",
-        "db",
-        type=click.Path(path_type=Path),
-        envvar=DB_ENV,
-        show_envvar=True,
-        metavar="PATH",
-        help="The graph database file.  [default: graph.db in the user data folder]",
-    )(func)
-    return func
+    """Add the options that choose the graph (``--db``, ``--uri``, ``--user``,
+    ``--database``, ``--timeout``) and hand the command one ``store: StoreChoice``.
+    """
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        db: Path | None,
+        uri: str | None,
+        user: str | None,
+        database: str | None,
+        timeout: float,
+        **kwargs: Any,
+    ) -> Any:
+        return func(*args, store=_choose_store(db, uri, user, database, timeout), **kwargs)
+
+    options = [
+        click.option(
+            "--db",
+            "db",
+            type=click.Path(path_type=Path),
+            envvar=DB_ENV,
+            show_envvar=True,
+            metavar="PATH",
+            help="The graph database file.  [default: graph.db in the user data folder]",
+        ),
+        click.option(
+            "--uri",
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            metavar="URI",
+            help="A Neo4j server (bolt:// or neo4j://) instead of a file; the password comes "
+            "from $NEO4J_PASSWORD.",
+        ),
+        click.option("--user", envvar="NEO4J_USER", show_envvar=True, help="Neo4j user.  [default: neo4j]"),
+        click.option(
+            "--database",
+            envvar="NEO4J_DATABASE",
+            show_envvar=True,
+            help="Neo4j database.  [default: the server's]",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            default=5.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait while another process holds the database file's write lock.",
+        ),
+    ]
+    wrapped: Any = command
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return cast(_F, wrapped)
 
 
 def output_options(func: _F) -> _F:
@@ -87,21 +173,24 @@ def _echo_json(value: Any) -> None:
 
 
 @contextmanager
-def _open_graph(db: Path | None, *, timeout: float, create: bool = False) -> Iterator[MemoryGraph]:
-    """Open the graph chosen by ``--db`` and turn library errors into one-line CLI errors.
+def _open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGraph]:
+    """Open the chosen graph and turn library errors into one-line CLI errors.
 
-    :param create: make the file if it is missing; otherwise a missing file is an error.
+    :param create: make the database file if it is missing; otherwise a missing file is
+        an error. Neo4j databases are made by ``migrate``.
     """
     try:
-        path = default_db_path() if db is None else db
-    except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if path.is_dir():
-        raise click.ClickException(f"{path} is a folder; pass the database file's path to --db")
-    if not create and not path.exists():
-        raise click.ClickException(f"no graph database at {path}; run `{_PROG} demo` or pass --db")
-    try:
-        with MemoryGraph.open(path, timeout=timeout) as graph:
+        if store.uri is not None:
+            target: str | Path = store.uri
+        else:
+            target = default_db_path() if store.db is None else store.db
+            if target.is_dir():
+                raise click.ClickException(f"{target} is a folder; pass the database file's path to --db")
+            if not create and not target.exists():
+                raise click.ClickException(f"no graph database at {target}; run `{_PROG} demo` or pass --db")
+        with MemoryGraph.open(
+            target, user=store.user, database=store.database, timeout=store.timeout
+        ) as graph:
             yield graph
     except MemoryGraphError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -195,12 +284,6 @@ def _agent_ref(graph: MemoryGraph, value: str | None) -> str | None:
     return found.items[0].id
 
 
-def _hint_db(db: Path | None) -> str:
-    """Return `` --db PATH`` when the path came from the command line, for copyable hints."""
-    source = click.get_current_context().get_parameter_source("db")
-    return f" --db {shlex.quote(str(db))}" if db is not None and source is ParameterSource.COMMANDLINE else ""
-
-
 def _counts(before: Stats, after: Stats) -> tuple[dict[str, int], dict[str, int]]:
     """Return the nodes and edges added between two ``Stats``, by type, leaving out zeros."""
     nodes = {str(t): n - before.nodes.get(t, 0) for t, n in after.nodes.items()}
@@ -226,7 +309,7 @@ def cli() -> None:
 @click.option(
     "--depth", type=int, default=10, show_default=True, help="How many edges up the printed lineage reaches."
 )
-def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
+def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
     """Record a sample multi-agent RAG session and trace its answer.
 
     A router agent hands a customer's refund question to a researcher, who retrieves three
@@ -234,18 +317,17 @@ def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
     writer's prompt is revised, re-run and rated again. Each run adds one conversation;
     agents and documents are shared between runs. Creates the database if needed.
     """
-    with _open_graph(db, timeout=timeout, create=True) as graph:
+    with _open_graph(store, create=True) as graph:
         before = graph.stats()
         result = record_demo(graph)
         after = graph.stats()
         lineage = graph.lineage(result.answer_id, direction="up", depth=depth)
         conversation = graph.get(result.conversation_id)
-    path = default_db_path() if db is None else db
     added_nodes, added_edges = _counts(before, after)
     if as_json:
         _echo_json(
             {
-                "db": str(path),
+                "db": store.describe(),
                 **dataclasses.asdict(result),
                 "added": {"nodes": added_nodes, "edges": added_edges},
                 "lineage": render.lineage_json(lineage),
@@ -255,7 +337,7 @@ def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
     assert isinstance(conversation, Conversation)
     title = render.clip(conversation.title or "")
     nodes_text = ", ".join(f"{t} {n}" for t, n in added_nodes.items())
-    click.echo(f"Recorded a multi-agent RAG session in {path}")
+    click.echo(f"Recorded a multi-agent RAG session in {store.describe()}")
     click.echo(f"  conversation  {conversation.id}  {title}, {conversation.item_count} items")
     click.echo(f"  added         {sum(added_nodes.values())} nodes ({nodes_text})")
     click.echo(f"                {sum(added_edges.values())} edges")
@@ -265,7 +347,7 @@ def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
     click.echo()
     click.echo(render.lineage_tree(lineage, color=_color()))
     click.echo()
-    hint = _hint_db(db)
+    hint = store.hint()
     tries = [
         (f"lineage {result.question_id} --down", "everything the question led to, ratings included"),
         (f"transcript {result.conversation_id}", "the conversation in order"),
@@ -282,9 +364,9 @@ def demo(db: Path | None, timeout: float, as_json: bool, depth: int) -> None:
 @cli.command()
 @store_options
 @output_options
-def stats(db: Path | None, timeout: float, as_json: bool) -> None:
+def stats(store: StoreChoice, as_json: bool) -> None:
     """Count the graph's nodes and edges by type."""
-    with _open_graph(db, timeout=timeout) as graph:
+    with _open_graph(store) as graph:
         counts = graph.stats()
     if as_json:
         _echo_json(render.stats_json(counts))
@@ -296,9 +378,9 @@ def stats(db: Path | None, timeout: float, as_json: bool) -> None:
 @click.argument("node_id", metavar="ID")
 @store_options
 @output_options
-def show(node_id: str, db: Path | None, timeout: float, as_json: bool) -> None:
+def show(node_id: str, store: StoreChoice, as_json: bool) -> None:
     """Print every field of one node."""
-    with _open_graph(db, timeout=timeout) as graph:
+    with _open_graph(store) as graph:
         node = graph.get(node_id)
         agents = {} if as_json else _agent_names(graph, [node])
     if as_json:
@@ -318,14 +400,14 @@ def show(node_id: str, db: Path | None, timeout: float, as_json: bool) -> None:
 @click.option("--depth", type=int, default=10, show_default=True, help="Most edges from the node (0 to 100).")
 @store_options
 @output_options
-def lineage(node_id: str, up: bool, depth: int, db: Path | None, timeout: float, as_json: bool) -> None:
+def lineage(node_id: str, up: bool, depth: int, store: StoreChoice, as_json: bool) -> None:
     """Print where a node came from, or what it led to, as a tree.
 
     Walking up from an answer reaches its prompt, the documents and context it used, tool
     calls and their inputs, earlier answers it depended on, and the agents that handled
     them. A node reached twice is printed in full once, and later as "(see above)".
     """
-    with _open_graph(db, timeout=timeout) as graph:
+    with _open_graph(store) as graph:
         found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
     if as_json:
         _echo_json(render.lineage_json(found))
@@ -337,9 +419,9 @@ def lineage(node_id: str, up: bool, depth: int, db: Path | None, timeout: float,
 @click.argument("conversation_id", metavar="CONVERSATION_ID")
 @store_options
 @output_options
-def transcript(conversation_id: str, db: Path | None, timeout: float, as_json: bool) -> None:
+def transcript(conversation_id: str, store: StoreChoice, as_json: bool) -> None:
     """Print a conversation's items in the order they happened."""
-    with _open_graph(db, timeout=timeout) as graph:
+    with _open_graph(store) as graph:
         items = graph.transcript(conversation_id)
         conversation = graph.get(conversation_id)
         agents = {} if as_json else _agent_names(graph, items)
@@ -390,8 +472,7 @@ def find(
     meta: tuple[str, ...],
     limit: int,
     cursor: str | None,
-    db: Path | None,
-    timeout: float,
+    store: StoreChoice,
     as_json: bool,
 ) -> None:
     """Print one page of nodes that match every filter, oldest first.
@@ -401,7 +482,7 @@ def find(
     node_types = _parse_types(types)
     since_at, until_at = _parse_time(since, "--since"), _parse_time(until, "--until")
     metadata = _parse_meta(meta)
-    with _open_graph(db, timeout=timeout) as graph:
+    with _open_graph(store) as graph:
         page = graph.find(
             types=node_types or None,
             since=since_at,
@@ -424,6 +505,86 @@ def find(
     if page.next_cursor is not None:
         click.echo()
         click.echo(f"More match; next page: --cursor {page.next_cursor}")
+
+
+@contextmanager
+def _neo4j_store(store: StoreChoice) -> Iterator[Neo4jStore]:
+    """Open the Neo4j store a migration command works on, or explain why there is none."""
+    if store.uri is None:
+        raise click.ClickException(
+            "migrations are for Neo4j: pass --uri or set NEO4J_URI (an embedded file upgrades itself)"
+        )
+    try:
+        with Neo4jStore(Neo4jSettings.from_env(store.uri, user=store.user, database=store.database)) as neo4j:
+            yield neo4j
+    except MemoryGraphError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.group(invoke_without_command=True)
+@store_options
+@output_options
+@click.option("--dry-run", is_flag=True, help="Print the migrations that would run, and run none.")
+@click.option("--silent", is_flag=True, help="Do not print each statement as it runs.")
+@click.pass_context
+def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool, silent: bool) -> None:
+    """Apply the Neo4j schema migrations (constraints, indexes) this version needs.
+
+    Each script runs once, in order, and is recorded in the database with its checksum;
+    a script changed after it was applied is refused, and a lock keeps two runs apart.
+    Run it before the first use of a Neo4j database and after every upgrade.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with _neo4j_store(store) as neo4j:
+        migrator = Migrator(neo4j)
+        try:
+            if dry_run:
+                steps = migrator.plan()
+            else:
+
+                def progress(migration: Migration, statement: str) -> None:
+                    if not (silent or as_json):
+                        text = render.clip(" ".join(statement.split()), 90)
+                        click.echo(f"V{migration.version:04d} {migration.name}: {text}")
+
+                steps = migrator.apply(on_statement=progress)
+        except MemoryGraphError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(
+            {"dry_run": dry_run, "migrations": [{"version": m.version, "name": m.name} for m in steps]}
+        )
+    elif not steps:
+        click.echo(f"{store.describe()} is up to date.")
+    else:
+        verb = "Would apply" if dry_run else "Applied"
+        click.echo(f"{verb} {len(steps)} migration(s) to {store.describe()}:")
+        for m in steps:
+            click.echo(f"  V{m.version:04d} {m.name} ({len(m.statements)} statements)")
+
+
+@migrate.command("status")
+@store_options
+@output_options
+def migrate_status(store: StoreChoice, as_json: bool) -> None:
+    """Print which migrations the Neo4j database has and which it still needs."""
+    with _neo4j_store(store) as neo4j:
+        try:
+            states = Migrator(neo4j).status()
+        except MemoryGraphError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(
+            [
+                dataclasses.asdict(s) | {"applied_at": s.applied_at and s.applied_at.isoformat()}
+                for s in states
+            ]
+        )
+        return
+    for s in states:
+        when = f"applied {s.applied_at:%Y-%m-%d %H:%M:%S}" if s.applied_at else "pending"
+        click.echo(f"V{s.version:04d} {s.name:<24} {when}")
 
 
 def main() -> None:

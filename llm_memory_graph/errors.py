@@ -16,6 +16,7 @@ working in code that does not know this library.
     * StoreTimeoutError
     * StoreCorruptError
     * SchemaVersionError
+    * MigrationError
     * ConstraintError
   * UsageError (RuntimeError)
     * GraphClosedError
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidCursorError",
     "InvalidInputError",
     "MemoryGraphError",
+    "MigrationError",
     "NodeNotFoundError",
     "NotFoundError",
     "SchemaVersionError",
@@ -139,6 +141,10 @@ class SchemaVersionError(StoreError):
             f"({supported}); upgrade llm-memory-graph",
             store=store,
         )
+
+
+class MigrationError(StoreError):
+    """Raised when a database's migrations are missing, altered, or being applied by another runner."""
 
 
 class ConstraintError(StoreError):

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, generated sync file), relative to the repository root.
 FILES = [
     ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
+    ("llm_memory_graph/stores/neo4j/aio_store.py", "llm_memory_graph/stores/neo4j/store.py"),
     ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
     ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
@@ -31,6 +32,22 @@ SUBSTITUTIONS = [
         "the synchronous API, generated from ``aio.py``.",
     ),
     (r"Safe to share between tasks\.", "Safe to share between threads."),
+    (
+        r"The Neo4j store for asyncio, and the source that ``store.py`` is generated from\.",
+        "The Neo4j store, generated from ``aio_store.py``.",
+    ),
+    (
+        r"A graph in a Neo4j 5 database \(5.26 LTS or 2025.x\), for asyncio\.",
+        "A graph in a Neo4j 5 database (5.26 LTS or 2025.x).",
+    ),
+    (r"\bAsyncNeo4jStore\b", "Neo4jStore"),
+    (r"\bAsyncGraphDatabase\b", "GraphDatabase"),
+    (r"\bAsyncDriver\b", "Driver"),
+    (r"\bAsyncManagedTransaction\b", "ManagedTransaction"),
+    (r"\bAsyncRetrying\b", "Retrying"),
+    (r"\baiter_pages\b", "iter_pages"),
+    (r"Awaitable\[T\]", "T"),
+    (r"Awaitable, ", ""),
     (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
     (r"\bAsyncGraphStore\b", "GraphStore"),
     (r"\bAsyncSQLiteStore\b", "SQLiteStore"),

@@ -17,7 +17,9 @@ _SOURCE_ROOT = Path(llm_memory_graph.__file__).resolve().parents[1]
 
 def run_cli(*args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command in a fresh interpreter that turns warnings into errors."""
-    environ = {k: v for k, v in os.environ.items() if k != "LLM_MEMORY_GRAPH_DB"}
+    environ = {
+        k: v for k, v in os.environ.items() if k != "LLM_MEMORY_GRAPH_DB" and not k.startswith("NEO4J_")
+    }
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_SOURCE_ROOT), environ.get("PYTHONPATH")]))
     environ["PYTHONIOENCODING"] = "utf-8"
     environ.update(env or {})

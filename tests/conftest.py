@@ -8,8 +8,32 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph import MemoryGraph
+from llm_memory_graph.stores.neo4j import Neo4jSettings
+from tests._neo4j import neo4j_server
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--reset-neo4j``: let the tests delete the data of the server NEO4J_URI names."""
+    parser.addoption(
+        "--reset-neo4j",
+        action="store_true",
+        help="allow the Neo4j tests to delete every node in the database NEO4J_URI names",
+    )
+
 
 _ENV = ("LLM_MEMORY_GRAPH_DB", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print each skip reason once, with how many tests it skipped, not once per test."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = (
+            str(report.longrepr[2]).removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else "?"
+        )
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +41,13 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the caller's graph settings out of every test."""
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(request: pytest.FixtureRequest) -> Iterator[Neo4jSettings]:
+    """A migrated Neo4j database for the whole run (or a skip saying why there is none)."""
+    with neo4j_server(reset=bool(request.config.getoption("--reset-neo4j"))) as settings:
+        yield settings
 
 
 @pytest.fixture

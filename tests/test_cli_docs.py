@@ -30,7 +30,7 @@ def test_the_group_has_help() -> None:
 
 
 def test_the_group_has_every_expected_command() -> None:
-    assert _COMMANDS == ["demo", "find", "lineage", "show", "stats", "transcript"]
+    assert _COMMANDS == ["demo", "find", "lineage", "migrate", "show", "stats", "transcript"]
 
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)
@@ -53,10 +53,17 @@ def test_every_option_has_help(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)
-def test_every_command_takes_db_and_json(name: str) -> None:
+def test_every_command_takes_db_uri_and_json(name: str) -> None:
     flags = {opt for p in cli.commands[name].params for opt in p.opts}
 
-    assert {"--db", "--json"} <= flags
+    assert {"--db", "--uri", "--json"} <= flags
+
+
+def test_migrate_status_is_documented_and_takes_the_store_options() -> None:
+    status = cli.commands["migrate"].commands["status"]  # type: ignore[attr-defined]
+
+    assert status.help
+    assert {"--uri", "--json"} <= {opt for p in status.params for opt in p.opts}
 
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)

@@ -1,16 +1,24 @@
 """The store every contract test runs against, once per store kind.
 
-Neo4j joins this list with the Neo4j store; each test then runs on both.
+The Neo4j case runs against a testcontainers server when a Docker engine is available,
+else against NEO4J_URI, else it is skipped with one reason (see tests/_neo4j.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-STORES = [pytest.param("sqlite", id="sqlite")]
+from tests._neo4j import clear
+
+STORES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("neo4j", id="neo4j", marks=pytest.mark.neo4j),
+]
 
 
 @pytest.fixture(params=STORES)
 def store_kind(request: pytest.FixtureRequest) -> str:
-    """The name of the store under test."""
+    """The name of the store under test; a Neo4j database is emptied before each test."""
+    if request.param == "neo4j":
+        clear(request.getfixturevalue("neo4j_settings"))
     return str(request.param)

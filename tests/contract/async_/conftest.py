@@ -9,14 +9,21 @@ from typing import Any
 
 import pytest
 
-from llm_memory_graph import AsyncMemoryGraph, AsyncSQLiteStore
+from llm_memory_graph import AsyncGraphStore, AsyncMemoryGraph, AsyncSQLiteStore
+from llm_memory_graph.stores.neo4j import AsyncNeo4jStore
 
 
 @pytest.fixture
-async def graph(store_kind: str, tmp_path: Path) -> AsyncIterator[AsyncMemoryGraph]:
+async def graph(
+    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[AsyncMemoryGraph]:
     """An empty graph on the store under test, closed after the test."""
-    assert store_kind == "sqlite"
-    async with AsyncMemoryGraph(store=AsyncSQLiteStore(tmp_path / "graph.db")) as graph:
+    store: AsyncGraphStore
+    if store_kind == "neo4j":
+        store = AsyncNeo4jStore(request.getfixturevalue("neo4j_settings"))
+    else:
+        store = AsyncSQLiteStore(tmp_path / "graph.db")
+    async with AsyncMemoryGraph(store=store) as graph:
         yield graph
 
 

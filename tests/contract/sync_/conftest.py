@@ -9,14 +9,19 @@ from typing import Any
 
 import pytest
 
-from llm_memory_graph import MemoryGraph, SQLiteStore
+from llm_memory_graph import GraphStore, MemoryGraph, SQLiteStore
+from llm_memory_graph.stores.neo4j import Neo4jStore
 
 
 @pytest.fixture
-def graph(store_kind: str, tmp_path: Path) -> Iterator[MemoryGraph]:
+def graph(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[MemoryGraph]:
     """An empty graph on the store under test, closed after the test."""
-    assert store_kind == "sqlite"
-    with MemoryGraph(store=SQLiteStore(tmp_path / "graph.db")) as graph:
+    store: GraphStore
+    if store_kind == "neo4j":
+        store = Neo4jStore(request.getfixturevalue("neo4j_settings"))
+    else:
+        store = SQLiteStore(tmp_path / "graph.db")
+    with MemoryGraph(store=store) as graph:
         yield graph
 
 

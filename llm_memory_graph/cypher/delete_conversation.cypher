@@ -1,0 +1,4 @@
+// Delete the conversation node itself, last, once its items are gone.
+// Parameters: $id
+MATCH (c:Conversation {id: $id})
+DETACH DELETE c

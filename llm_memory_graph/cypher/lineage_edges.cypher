@@ -1,0 +1,8 @@
+// Every relationship of the followed types between two nodes of a lineage subgraph.
+// Parameters: $ids, $types, $scope
+UNWIND $ids AS id
+MATCH (s:GraphNode {id: id})-[r]->(t:GraphNode)
+WHERE type(r) IN $types AND t.id IN $ids
+  AND ($scope IS NULL OR r.conversation_id IS NULL OR r.conversation_id = $scope)
+RETURN type(r) AS type, properties(r) AS props, s.id AS source_id, t.id AS target_id
+ORDER BY r.created_at, r.id

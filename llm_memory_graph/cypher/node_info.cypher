@@ -1,0 +1,4 @@
+// Whether a node exists, its type, and its conversation.
+// Parameters: $id
+MATCH (n:GraphNode {id: $id})
+RETURN n.type AS type, n.conversation_id AS conversation_id

@@ -1,0 +1,5 @@
+// Store a conversation's append counter and the item its PRECEDES chain ends at.
+// Parameters: $rows
+UNWIND $rows AS row
+MATCH (c:Conversation {id: row.id})
+SET c.item_count = row.item_count, c.last_item_id = row.last_item_id

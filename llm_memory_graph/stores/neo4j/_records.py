@@ -1,0 +1,155 @@
+"""How a node or edge becomes Neo4j properties, and how Neo4j records become models again.
+
+Neo4j properties hold scalars and lists of scalars only, so every field whose type is a
+map, a list of maps or free JSON (``metadata``, ``request``, ``arguments``, ``result``,
+``variables``) is stored as JSON text, exactly as neomodel's ``JSONProperty`` does, and
+``None`` is stored as an absent property. Timestamps become native Neo4j ``DateTime``
+values, so Cypher users can write ``WHERE n.created_at >= datetime('2026-01-01')``.
+
+Two properties exist only in Neo4j: ``meta_kv`` lists ``key=value`` for every scalar
+metadata value (the canonical text of ``_codec.meta_value``), so metadata equality means
+the same on both stores; and a conversation's ``last_item_id`` remembers where its
+PRECEDES chain ends.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..._codec import meta_value
+from ...schema import Edge as EdgeModel
+from ...schema import (
+    EdgeBase,
+    EdgeType,
+    Node,
+    NodeBase,
+    NodeType,
+    edge_class,
+    node_class,
+    parse_edge,
+    parse_node,
+)
+
+__all__ = [
+    "INTERNAL_PROPERTIES",
+    "edge_from_record",
+    "edge_properties",
+    "json_fields",
+    "meta_kv",
+    "node_from_properties",
+    "node_properties",
+]
+
+#: Properties the store keeps beside the model's fields, never shown to callers.
+INTERNAL_PROPERTIES = frozenset({"meta_kv", "last_item_id"})
+
+_NATIVE = (str, int, float, bool, datetime)
+
+
+def _is_native(annotation: Any) -> bool:
+    """Tell whether values of this annotation are Neo4j property values as they are."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_native(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_native(a) for a in typing.get_args(annotation) if a is not type(None))
+    if origin is typing.Literal:
+        return all(isinstance(a, str | Enum) for a in typing.get_args(annotation))
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        return item in _NATIVE
+    if isinstance(annotation, type):
+        return issubclass(annotation, (*_NATIVE, Enum))
+    return False
+
+
+@cache
+def json_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Return the fields of ``model`` that are stored as JSON text."""
+    return frozenset(name for name, info in model.model_fields.items() if not _is_native(info.annotation))
+
+
+def meta_kv(metadata: Mapping[str, Any]) -> list[str]:
+    """Return the ``key=value`` entries that make scalar metadata filterable."""
+    return sorted(
+        f"{key}={meta_value(value)}"
+        for key, value in metadata.items()
+        if isinstance(value, str | int | float | bool)
+    )
+
+
+def _properties(model: NodeBase | EdgeBase, *, skip: frozenset[str]) -> dict[str, Any]:
+    encoded = json_fields(type(model))
+    props: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        if name in skip:
+            continue
+        value = getattr(model, name)
+        if name in encoded:
+            dumped = type(model).model_fields[name]
+            value = json.dumps(_jsonable(value, dumped.annotation), ensure_ascii=False, separators=(",", ":"))
+        elif value is None:
+            continue
+        elif isinstance(value, Enum):
+            value = value.value
+        props[name] = value
+    props["meta_kv"] = meta_kv(model.metadata)
+    return props
+
+
+def _jsonable(value: Any, annotation: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    return value
+
+
+def node_properties(node: Node, *, last_item_id: str | None = None) -> dict[str, Any]:
+    """Return the Neo4j properties of a node (its ``type`` included, as a property)."""
+    props = _properties(node, skip=frozenset())
+    if last_item_id is not None:
+        props["last_item_id"] = last_item_id
+    return props
+
+
+def edge_properties(edge: EdgeModel) -> dict[str, Any]:
+    """Return the Neo4j properties of an edge; its type and ends live in the graph itself."""
+    return _properties(edge, skip=frozenset({"type", "source_id", "target_id"}))
+
+
+def _decoded(props: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    encoded = json_fields(model)
+    data: dict[str, Any] = {}
+    for name, value in props.items():
+        if name in INTERNAL_PROPERTIES:
+            continue
+        if name in encoded and isinstance(value, str):
+            value = json.loads(value)
+        elif hasattr(value, "to_native"):
+            value = value.to_native()
+        data[name] = value
+    return data
+
+
+def node_from_properties(props: Mapping[str, Any]) -> Node:
+    """Return the node model that a Neo4j node's properties describe."""
+    model = node_class(NodeType(props["type"]))
+    return parse_node(_decoded(props, model))
+
+
+def edge_from_record(edge_type: str, props: Mapping[str, Any], source_id: str, target_id: str) -> EdgeModel:
+    """Return the edge model for a relationship's type, properties and end node ids."""
+    model = edge_class(EdgeType(edge_type))
+    data = _decoded(props, model)
+    data.update(type=edge_type, source_id=source_id, target_id=target_id)
+    return parse_edge(data)

@@ -1,0 +1,471 @@
+# Generated from llm_memory_graph/stores/neo4j/aio_store.py by scripts/unasync.py; do not edit.
+"""The Neo4j store, generated from ``aio_store.py``.
+
+Every query is a named file in ``llm_memory_graph/cypher``, run through ``_query`` inside a
+managed transaction (``execute_read`` goes to readers, ``execute_write`` to the leader),
+on the configured database. Transient failures are retried by one tenacity policy (the
+driver's own retry loop is switched off, so attempts and waits are exactly the policy's);
+writes MERGE on ids, so a retried batch never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Callable, Collection, Sequence
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase
+from tenacity import (
+    Retrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from ..._codec import decode_cursor
+from ...errors import (
+    EdgeNotFoundError,
+    GraphClosedError,
+    InvalidInputError,
+    MigrationError,
+    NodeNotFoundError,
+)
+from ...schema import (
+    Deleted,
+    Direction,
+    Edge,
+    EdgeType,
+    Lineage,
+    Neighbor,
+    Node,
+    NodeFilter,
+    NodeType,
+    Page,
+    Stats,
+)
+from .._common import iter_pages, check_depth, check_limit, lineage_steps, neighbor_types
+from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
+from ._connection import Neo4jSettings, RetryPolicy
+from ._errors import is_transient, translate_errors
+from ._queries import check_parameters, latest_migration, query
+from ._records import edge_from_record, edge_properties, meta_kv, node_from_properties, node_properties
+from ._rows import check_types, chunks, conversation_ids, find_parameters, page_of
+
+__all__ = ["Neo4jStore"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Rows sent in one UNWIND; larger batches are sent in several, inside one transaction.
+CHUNK = 1000
+
+
+class Neo4jStore:
+    """A graph in a Neo4j 5 database (5.26 LTS or 2025.x).
+
+        store = Neo4jStore(Neo4jSettings(uri="neo4j://localhost:7687", password="..."))
+        graph = MemoryGraph(store=store)
+
+    The database must have been migrated (``llm-memory-graph migrate``); the store checks
+    once, on first use. Constructing it opens no connection. Safe to share between threads.
+
+    :param settings: where and how to connect; see ``Neo4jSettings``.
+    :param driver: a driver you built yourself; the store then neither configures nor
+        closes it (default: one built from ``settings``).
+    :param retry: attempts and backoff for transient failures (default ``RetryPolicy()``).
+    """
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        *,
+        driver: neo4j.Driver | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.retry = retry or RetryPolicy()
+        self.retries: dict[str, int] = {}
+        self._owns_driver = driver is None
+        self._driver = driver or GraphDatabase.driver(
+            settings.uri,
+            auth=settings.auth(),
+            max_transaction_retry_time=0,  # one retry policy: ours
+            user_agent="llm-memory-graph",
+        )
+        self._closed = False
+        self._migrated = False
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.settings.uri!r}, database={self.settings.database!r})"
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The driver the store runs queries through (to hand to neomodel, say)."""
+        return self._driver
+
+    def close(self) -> None:
+        """Close the driver (unless it was handed in); later calls raise ``GraphClosedError``."""
+        if not self._closed:
+            self._closed = True
+            if self._owns_driver:
+                self._driver.close()
+
+    # ------------------------------------------------------------ the funnel
+
+    def _query(
+        self, tx: neo4j.ManagedTransaction, name: str, /, **params: Any
+    ) -> list[neo4j.Record]:
+        """Run one named query inside a transaction; every query passes through here."""
+        found = query(name)
+        check_parameters(found, params)
+        started = time.perf_counter()
+        result = tx.run(found.text, params)
+        records = [record for record in result]
+        log.debug("neo4j %s: %d rows in %.3f ms", name, len(records), (time.perf_counter() - started) * 1000)
+        return records
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff),
+            retry=retry_if_exception(is_transient),
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        kind = type(error).__name__
+        self.retries[kind] = self.retries.get(kind, 0) + 1
+        log.debug("neo4j retry %d after %s", state.attempt_number, kind)
+
+    def _transact(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        *,
+        write: bool,
+        migrated_only: bool = True,
+    ) -> T:
+        """Run ``work`` in one managed transaction, retried whole on transient failures.
+
+        :param migrated_only: refuse a database that lacks this library's migrations
+            (only the migrator itself turns this off).
+        """
+        if self._closed:
+            raise GraphClosedError("store")
+        with translate_errors():
+            if migrated_only and not self._migrated:
+                self._check_migrated()
+            for attempt in self._retrying():
+                with attempt:
+                    with self._driver.session(database=self.settings.database) as session:
+                        run = session.execute_write if write else session.execute_read
+                        outcome = run(work)
+        return outcome
+
+    def _auto_commit(self, name: str, /, **params: Any) -> None:
+        """Run one named query in an auto-commit transaction (``CALL ... IN TRANSACTIONS``)."""
+        found = query(name)
+        check_parameters(found, params)
+        self._run_statement(found.text, params)
+        log.debug("neo4j %s (auto-commit) done", name)
+
+    def _run_statement(self, text: str, params: dict[str, Any] | None = None) -> None:
+        """Run one statement in its own auto-commit transaction, with retries.
+
+        Schema commands (the migrations) and batched deletes must run this way.
+        """
+        if self._closed:
+            raise GraphClosedError("store")
+        with translate_errors():
+            for attempt in self._retrying():
+                with attempt:
+                    with self._driver.session(database=self.settings.database) as session:
+                        result = session.run(text, params or {})
+                        result.consume()
+
+    def _check_migrated(self) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> Any:
+            return (self._query(tx, "schema_version"))[0]["version"]
+
+        with self._driver.session(database=self.settings.database) as session:
+            found = session.execute_read(work)
+        needed = latest_migration()
+        if found is None or found < needed:
+            at = "has no migrations" if found is None else f"is at migration V{found:04d}"
+            raise MigrationError(
+                f"the database {at}; this library needs V{needed:04d}: run `llm-memory-graph migrate`",
+                store="neo4j",
+            )
+        self._migrated = True
+
+    # ------------------------------------------------------------ writes
+
+    def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
+        """See ``GraphStore.upsert``."""
+        check_batch(nodes, edges)
+        check_types(nodes, edges)
+        if not nodes and not edges:
+            return []
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Node]:
+            self._query(tx, "lock_conversations", ids=conversation_ids(nodes))
+            existing, states = self._existing_nodes(tx, sorted(referenced_ids(nodes, edges)))
+            existing_edges = self._existing_edges(tx, edges)
+            plan = plan_upsert(
+                nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
+            )
+            node_rows: list[dict[str, Any]] = [
+                {"id": n.id, "type": str(n.type), "props": node_properties(n)}
+                for n in (*plan.new_nodes, *plan.changed_nodes)
+            ]
+            for chunk in chunks(node_rows, CHUNK):
+                self._query(tx, "upsert_nodes", rows=chunk)
+            states_rows: list[dict[str, Any]] = [
+                {"id": cid, "item_count": s.item_count, "last_item_id": s.last_item_id}
+                for cid, s in plan.conversations.items()
+            ]
+            for chunk in chunks(states_rows, CHUNK):
+                self._query(tx, "set_conversation_state", rows=chunk)
+            edge_rows: list[dict[str, Any]] = [
+                {
+                    "id": e.id,
+                    "type": str(e.type),
+                    "source_id": e.source_id,
+                    "target_id": e.target_id,
+                    "props": edge_properties(e),
+                }
+                for e in (*plan.new_edges, *plan.changed_edges)
+            ]
+            for chunk in chunks(edge_rows, CHUNK):
+                self._query(tx, "upsert_edges", rows=chunk)
+            return plan.stored
+
+        return self._transact(work, write=True)
+
+    def _existing_nodes(
+        self, tx: neo4j.ManagedTransaction, ids: list[str]
+    ) -> tuple[dict[str, ExistingNode], dict[str, ConversationState]]:
+        found: dict[str, ExistingNode] = {}
+        states: dict[str, ConversationState] = {}
+        for chunk in chunks(ids, CHUNK):
+            for r in self._query(tx, "existing_nodes", ids=chunk):
+                node_type = NodeType(r["type"])
+                found[r["id"]] = ExistingNode(
+                    node_type,
+                    r["created_at"].to_native(),
+                    r["conversation_id"],
+                    r["agent_id"],
+                    r["sequence"],
+                    r["user_id"],
+                )
+                if node_type is NodeType.CONVERSATION:
+                    states[r["id"]] = ConversationState(
+                        r["item_count"] or 0, r["last_item_id"], r["user_id"], r["status"] == "closed"
+                    )
+        return found, states
+
+    def _existing_edges(
+        self, tx: neo4j.ManagedTransaction, edges: Sequence[Edge]
+    ) -> dict[str, ExistingEdge]:
+        rows = [{"id": e.id, "source_id": e.source_id} for e in edges]
+        found: dict[str, ExistingEdge] = {}
+        for chunk in chunks(rows, CHUNK):
+            for r in self._query(tx, "existing_edges", rows=chunk):
+                found[r["id"]] = ExistingEdge(
+                    EdgeType(r["type"]), r["created_at"].to_native(), r["source_id"], r["target_id"]
+                )
+        return found
+
+    def delete_conversation(self, conversation_id: str) -> Deleted:
+        """See ``GraphStore.delete_conversation``; large conversations go in batches."""
+
+        def count(tx: neo4j.ManagedTransaction) -> Deleted:
+            self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
+            (row,) = self._query(tx, "count_conversation", id=conversation_id)
+            return Deleted(nodes=row["nodes"], edges=row["edges"])
+
+        deleted = self._transact(count, write=False)
+        self._auto_commit("delete_conversation_handoffs", id=conversation_id)
+        self._auto_commit("delete_conversation_items", id=conversation_id)
+        self._auto_commit("delete_conversation", id=conversation_id)  # last: a rerun finishes
+        return deleted
+
+    # ------------------------------------------------------------ reads
+
+    def get_node(self, node_id: str) -> Node:
+        """See ``GraphStore.get_node``."""
+        return (self.get_nodes([node_id]))[0]
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
+        """See ``GraphStore.get_nodes``."""
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, Node]:
+            return self._nodes(tx, list(node_ids))
+
+        found = self._transact(work, write=False)
+        missing = [i for i in node_ids if i not in found]
+        if missing:
+            raise NodeNotFoundError(missing)
+        return [found[i] for i in node_ids]
+
+    def _nodes(self, tx: neo4j.ManagedTransaction, ids: list[str]) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        for chunk in chunks(ids, CHUNK):
+            for r in self._query(tx, "get_nodes", ids=chunk):
+                node = node_from_properties(r["props"])
+                found[node.id] = node
+        return found
+
+    def get_edge(self, edge_id: str) -> Edge:
+        """See ``GraphStore.get_edge``."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            return self._query(tx, "get_edge", id=edge_id)
+
+        rows = self._transact(work, write=False)
+        if not rows:
+            raise EdgeNotFoundError(edge_id)
+        r = rows[0]
+        return edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"])
+
+    def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
+        """See ``GraphStore.find_nodes``."""
+        check_limit(limit)
+        after = decode_cursor(cursor) if cursor is not None else None
+        params = find_parameters(filter, after, limit + 1, meta_kv(filter.metadata))
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Node]:
+            return [node_from_properties(r["props"]) for r in self._query(tx, "find_nodes", **params)]
+
+        return page_of(self._transact(work, write=False), limit)
+
+    def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
+        """See ``GraphStore.iter_nodes``."""
+        return iter_pages(self.find_nodes, filter, batch_size)
+
+    def neighbors(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.BOTH,
+        edge_types: Collection[EdgeType] | None = None,
+    ) -> list[Neighbor]:
+        """See ``GraphStore.neighbors``."""
+        types = neighbor_types(direction, edge_types)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            self._require(tx, node_id)
+            return self._query(
+                tx,
+                "neighbors",
+                id=node_id,
+                types=types,
+                outgoing=direction in (Direction.OUT, Direction.BOTH),
+                incoming=direction in (Direction.IN, Direction.BOTH),
+            )
+
+        rows = self._transact(work, write=False)
+        return [
+            Neighbor(
+                edge=edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]),
+                node=node_from_properties(r["node"]),
+            )
+            for r in rows
+        ]
+
+    def lineage(
+        self,
+        node_id: str,
+        *,
+        direction: Direction = Direction.UP,
+        edge_types: Collection[EdgeType] | None = None,
+        depth: int = 10,
+    ) -> Lineage:
+        """See ``GraphStore.lineage``: a breadth-first walk, one query per level."""
+        check_depth(depth)
+        to_source, to_target = lineage_steps(direction, edge_types)
+
+        def work(tx: neo4j.ManagedTransaction) -> Lineage:
+            scope = self._require(tx, node_id)
+            depths = {node_id: 0}
+            frontier = [node_id]
+            for level in range(1, depth + 1):
+                if not frontier:
+                    break
+                rows = self._query(
+                    tx,
+                    "lineage_step",
+                    frontier=frontier,
+                    to_source=to_source,
+                    to_target=to_target,
+                    scope=scope,
+                )
+                frontier = [r["id"] for r in rows if r["id"] not in depths]
+                depths.update((i, level) for i in frontier)
+            nodes = self._nodes(tx, list(depths))
+            rows = self._query(
+                tx, "lineage_edges", ids=list(depths), types=sorted({*to_source, *to_target}), scope=scope
+            )
+            return Lineage(
+                root_id=node_id,
+                direction=direction,
+                nodes=sorted(nodes.values(), key=lambda n: (depths[n.id], n.created_at, n.id)),
+                edges=[edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows],
+                depths=depths,
+            )
+
+        return self._transact(work, write=False)
+
+    def transcript(self, conversation_id: str) -> list[Node]:
+        """See ``GraphStore.transcript``."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Node]:
+            self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
+            rows = self._query(tx, "transcript", id=conversation_id)
+            return [node_from_properties(r["props"]) for r in rows]
+
+        return self._transact(work, write=False)
+
+    def stats(self) -> Stats:
+        """See ``GraphStore.stats``; counts come from Neo4j's count store, not a scan."""
+
+        def work(tx: neo4j.ManagedTransaction) -> Stats:
+            nodes = self._query(tx, "count_nodes")
+            edges = self._query(tx, "count_edges")
+            return Stats(
+                nodes={NodeType(r["type"]): r["count"] for r in nodes},
+                edges={EdgeType(r["type"]): r["count"] for r in edges},
+            )
+
+        return self._transact(work, write=False)
+
+    def _require(
+        self,
+        tx: neo4j.ManagedTransaction,
+        node_id: str,
+        node_type: NodeType | None = None,
+        *,
+        field: str = "node",
+    ) -> str | None:
+        """Raise unless the node exists (and is of ``node_type``); return its conversation."""
+        rows = self._query(tx, "node_info", id=node_id)
+        if not rows:
+            raise NodeNotFoundError(node_id)
+        found = rows[0]["type"]
+        if node_type is not None and found != node_type:
+            raise InvalidInputError(f"{node_id} is a {found}, not a {node_type}", field=field)
+        conversation_id: str | None = rows[0]["conversation_id"]
+        return conversation_id
