@@ -7,6 +7,7 @@ The linter is ``tools/lint_cypher.mjs`` on ``@neo4j-cypher/language-support`` (p
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -96,6 +97,17 @@ def test_every_cypher_file_passes_the_official_linter(lint: Lint) -> None:
     result = lint()
     assert result.returncode == 0, _output(result)
     assert "0 errors, 0 deprecations" in result.stdout, _output(result)
+
+
+def test_every_cypher_example_in_the_readme_passes_the_linter(lint: Lint, tmp_path: Path) -> None:
+    examples = re.findall(r"```cypher\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.DOTALL)
+    files = []
+    for i, text in enumerate(examples):
+        files.append(tmp_path / f"readme_example_{i}.cypher")
+        files[-1].write_text(text, encoding="utf-8")
+    assert files
+    result = lint(*files)
+    assert result.returncode == 0, _output(result)
 
 
 def test_the_linter_rejects_a_deprecated_function(lint: Lint, tmp_path: Path) -> None:
