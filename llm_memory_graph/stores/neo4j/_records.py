@@ -94,11 +94,11 @@ def _properties(model: NodeBase | EdgeBase, *, skip: frozenset[str]) -> dict[str
         if name in skip:
             continue
         value = getattr(model, name)
+        if value is None:
+            continue
         if name in encoded:
             dumped = type(model).model_fields[name]
             value = json.dumps(_jsonable(value, dumped.annotation), ensure_ascii=False, separators=(",", ":"))
-        elif value is None:
-            continue
         elif isinstance(value, Enum):
             value = value.value
         props[name] = value
