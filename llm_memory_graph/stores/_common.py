@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
 
+from .._codec import encode_cursor
 from ..errors import InvalidInputError
 from ..schema import EDGE_RULES, LINEAGE_EDGE_TYPES, Direction, EdgeType, Node, NodeFilter, Page
 
@@ -16,6 +17,7 @@ __all__ = [
     "iter_pages",
     "lineage_steps",
     "neighbor_types",
+    "page_of",
 ]
 
 #: Largest page a store returns at once.
@@ -71,6 +73,13 @@ def neighbor_types(direction: Direction, edge_types: Collection[EdgeType] | None
     if direction not in (Direction.OUT, Direction.IN, Direction.BOTH):
         raise InvalidInputError("neighbours follow arrows 'out', 'in' or 'both'", field="direction")
     return [str(t) for t in _edge_types(edge_types, list(EdgeType))]
+
+
+def page_of(rows: list[Node], limit: int) -> Page:
+    """Return a page from ``limit + 1`` fetched rows: the extra row says a next page exists."""
+    items = rows[:limit]
+    more = len(rows) > limit
+    return Page(items=items, next_cursor=encode_cursor(items[-1].created_at, items[-1].id) if more else None)
 
 
 def iter_pages(find: Callable[..., Page], filter: NodeFilter, batch_size: int) -> Iterator[Node]:

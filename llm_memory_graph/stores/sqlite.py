@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .._codec import decode_cursor, encode_cursor, from_micros, meta_value, to_micros
+from .._codec import decode_cursor, from_micros, meta_value, to_micros
 from ..errors import (
     ConstraintError,
     EdgeNotFoundError,
@@ -48,7 +48,7 @@ from ..schema import (
     parse_node,
 )
 from . import _sqlite_sql as sql
-from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types
+from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types, page_of
 from ._threaded import AsyncThreadedStore
 from ._upsert import (
     ConversationState,
@@ -357,9 +357,7 @@ class SQLiteStore:
         params.append(limit + 1)
         with self._lock:
             rows = self._execute("find_nodes", statement, params).fetchall()
-        items = [parse_node(data) for (data,) in rows[:limit]]
-        next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
-        return Page(items=items, next_cursor=next_cursor)
+        return page_of([parse_node(data) for (data,) in rows], limit)
 
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
         """See ``GraphStore.iter_nodes``."""

@@ -6,11 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from ..._codec import encode_cursor
 from ...errors import InvalidInputError
-from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeFilter, NodeType, Page
+from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeFilter, NodeType
 
-__all__ = ["check_types", "chunks", "conversation_ids", "find_parameters", "page_of"]
+__all__ = ["check_types", "chunks", "conversation_ids", "find_parameters"]
 
 T = TypeVar("T")
 
@@ -60,10 +59,3 @@ def find_parameters(
         "meta_kv": meta_kv,
         "limit": limit,
     }
-
-
-def page_of(rows: list[Node], limit: int) -> Page:
-    """Return a page from ``limit + 1`` fetched rows: the extra row says a next page exists."""
-    items = rows[:limit]
-    more = len(rows) > limit
-    return Page(items=items, next_cursor=encode_cursor(items[-1].created_at, items[-1].id) if more else None)

@@ -46,13 +46,13 @@ from ...schema import (
     Page,
     Stats,
 )
-from .._common import iter_pages, check_depth, check_limit, lineage_steps, neighbor_types
+from .._common import iter_pages, check_depth, check_limit, lineage_steps, neighbor_types, page_of
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
 from ._records import edge_from_record, edge_properties, meta_kv, node_from_properties, node_properties
-from ._rows import check_types, chunks, conversation_ids, find_parameters, page_of
+from ._rows import check_types, chunks, conversation_ids, find_parameters
 
 __all__ = ["Neo4jStore"]
 
