@@ -33,25 +33,20 @@ from .schema import (
     Completion,
     Context,
     Conversation,
-    Deleted,
     Direction,
     Document,
     Edge,
     EdgeType,
     Feedback,
-    Lineage,
-    Neighbor,
     Node,
-    NodeFilter,
     NodeType,
-    Page,
     Prompt,
     PromptTemplate,
     RequestSnapshot,
-    Stats,
     TemplateVersion,
     ToolInvocation,
 )
+from .spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
 from .stores.base import AsyncGraphStore, GraphStore
 from .stores.sqlite import AsyncSQLiteStore, SQLiteStore
 

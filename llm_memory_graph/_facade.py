@@ -16,15 +16,8 @@ from platformdirs import user_data_path
 from pydantic import JsonValue
 
 from .errors import GraphClosedError, InvalidInputError, StoreUnavailableError
-from .schema import (
-    Direction,
-    EdgeType,
-    MetadataScalar,
-    NodeBase,
-    NodeFilter,
-    NodeType,
-    validating,
-)
+from .schema import Direction, EdgeType, MetadataScalar, NodeBase, NodeType, validating
+from .spec import NodeFilter
 
 __all__ = [
     "DB_ENV",

@@ -28,16 +28,14 @@ from .schema import (
     Edge,
     EdgeType,
     Feedback,
-    Lineage,
     Node,
-    Page,
     Prompt,
     PromptTemplate,
     References,
-    Stats,
     TemplateVersion,
     ToolInvocation,
 )
+from .spec import Lineage, Page, Stats
 
 __all__ = [
     "clip",

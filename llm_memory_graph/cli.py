@@ -34,7 +34,8 @@ from ._demo import record_demo
 from ._facade import DB_ENV, default_db_path
 from .errors import MemoryGraphError, NodeNotFoundError
 from .graph import MemoryGraph
-from .schema import Agent, Conversation, MetadataScalar, Node, NodeType, Stats
+from .schema import Agent, Conversation, MetadataScalar, Node, NodeType
+from .spec import Stats
 from .stores.neo4j import Neo4jSettings, Neo4jStore
 from .stores.neo4j._queries import Migration
 from .stores.neo4j.migrate import Migrator

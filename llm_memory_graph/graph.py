@@ -29,7 +29,6 @@ from .schema import (
     Context,
     Conversation,
     ConversationStatus,
-    Deleted,
     DependsOn,
     DerivedFrom,
     Document,
@@ -38,18 +37,14 @@ from .schema import (
     Feedback,
     FeedbackSource,
     Generates,
-    Lineage,
     MetadataScalar,
-    Neighbor,
     Node,
     NodeBase,
     NodeType,
-    Page,
     Prompt,
     Rates,
     References,
     RequestSnapshot,
-    Stats,
     ToolInvocation,
     ToolStatus,
     TransfersTo,
@@ -58,6 +53,7 @@ from .schema import (
     utcnow,
     validating,
 )
+from .spec import Deleted, Lineage, Neighbor, Page, Stats
 from .stores.base import GraphStore
 from .stores.neo4j._connection import is_neo4j_uri
 from .stores.sqlite import SQLiteStore

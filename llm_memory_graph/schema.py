@@ -31,7 +31,6 @@ from pydantic import (
     JsonValue,
     TypeAdapter,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
@@ -50,7 +49,6 @@ __all__ = [
     "Context",
     "Conversation",
     "ConversationStatus",
-    "Deleted",
     "DependsOn",
     "DerivedFrom",
     "Direction",
@@ -65,26 +63,24 @@ __all__ = [
     "HandledBy",
     "Inherits",
     "Instantiates",
-    "Lineage",
-    "Neighbor",
+    "MetadataScalar",
+    "Model",
     "Node",
     "NodeBase",
-    "NodeFilter",
     "NodeType",
-    "Page",
     "Precedes",
     "Prompt",
     "PromptTemplate",
     "Rates",
     "References",
     "RequestSnapshot",
-    "Stats",
     "TemplateVersion",
     "ToolInvocation",
     "ToolStatus",
     "TransfersTo",
     "Triggers",
     "VariableSpec",
+    "check_metadata",
     "edge_class",
     "input_error",
     "node_class",
@@ -194,7 +190,7 @@ def _canonical_uuid(value: str) -> str:
 _META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
 
 
-def _check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
+def check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
     for key, item in value.items():
         if not _META_KEY.match(key):
             raise ValueError(
@@ -208,7 +204,7 @@ def _check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
 
 UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
 NodeId = Annotated[str, AfterValidator(_canonical_uuid)]
-Metadata = Annotated[dict[str, JsonValue], AfterValidator(_check_metadata)]
+Metadata = Annotated[dict[str, JsonValue], AfterValidator(check_metadata)]
 MetadataScalar: TypeAlias = str | int | float | bool
 NonEmpty = Annotated[str, Field(min_length=1)]
 # Numbers are strict: "12" or True where a count belongs is a caller's bug, not a 12 or a 1.
@@ -219,14 +215,16 @@ Millis = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Score = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
-class _Model(BaseModel):
+class Model(BaseModel):
+    """Base of every model here: immutable, and unknown fields are errors."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
 # ---------------------------------------------------------------- nodes
 
 
-class NodeBase(_Model):
+class NodeBase(Model):
     """Fields every node has; ``isinstance(x, NodeBase)`` tells a node from an id."""
 
     id: NodeId = Field(default_factory=new_id, description="Time-ordered UUIDv7.")
@@ -269,7 +267,7 @@ class Prompt(_Item):
     token_count: Count | None = None
 
 
-class RequestSnapshot(_Model):
+class RequestSnapshot(Model):
     """Everything sent to the provider, so the call can be replayed later."""
 
     messages: list[dict[str, JsonValue]] = Field(default_factory=list)
@@ -389,7 +387,7 @@ class Feedback(_Item):
         return self
 
 
-class VariableSpec(_Model):
+class VariableSpec(Model):
     """One variable a prompt template expects."""
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -463,7 +461,7 @@ ITEM_TYPES: frozenset[NodeType] = frozenset(t for t, cls in _NODE_CLASSES.items(
 # ---------------------------------------------------------------- edges
 
 
-class EdgeBase(_Model):
+class EdgeBase(Model):
     """Fields every edge has."""
 
     id: NodeId = Field(default_factory=new_id)
@@ -645,95 +643,6 @@ LINEAGE_EDGE_TYPES: frozenset[EdgeType] = frozenset(EdgeType) - {
     EdgeType.CONTAINS,
     EdgeType.PRECEDES,
 }
-
-# ---------------------------------------------------------------- queries and results
-
-
-class NodeFilter(_Model):
-    """What to find: every given condition must hold. Results are ordered by (created_at, id).
-
-    ``since`` is inclusive and ``until`` exclusive. ``name`` matches an agent's or a
-    template's name or a tool call's ``tool_name``. ``model`` matches the requested or the
-    responding model. ``metadata`` matches scalar metadata values by equality (``3`` and
-    ``3.0`` are equal; ``True`` and ``1`` are not).
-    """
-
-    types: tuple[NodeType, ...] = ()
-    since: UtcDatetime | None = None
-    until: UtcDatetime | None = None
-    conversation_id: NodeId | None = None
-    agent_id: NodeId | None = None
-    user_id: str | None = None
-    name: str | None = None
-    model: str | None = None
-    metadata: dict[str, MetadataScalar] = Field(default_factory=dict)
-
-    @field_validator("metadata")
-    @classmethod
-    def _keys_are_valid(cls, value: dict[str, MetadataScalar]) -> dict[str, MetadataScalar]:
-        _check_metadata(dict(value))
-        return value
-
-    @model_validator(mode="after")
-    def _range_is_ordered(self) -> NodeFilter:
-        if self.since is not None and self.until is not None and self.since >= self.until:
-            raise ValueError("since must be earlier than until")
-        return self
-
-
-class Page(_Model):
-    """One page of results and the cursor for the next (``None`` on the last page)."""
-
-    items: list[Node]
-    next_cursor: str | None = None
-
-
-class Neighbor(_Model):
-    """A node next to another, with the edge that joins them."""
-
-    edge: Edge
-    node: Node
-
-
-class Lineage(_Model):
-    """A subgraph reached from ``root_id`` by walking provenance ``UP`` or ``DOWN``.
-
-    ``nodes`` are ordered by depth, then (created_at, id); ``depths`` maps each node id to
-    its distance from the root; ``edges`` are every edge of the followed types whose ends
-    are both in the subgraph. When the root belongs to a conversation, edges that record
-    another conversation (hand-offs between shared agents) are neither followed nor listed.
-    """
-
-    root_id: str
-    direction: Direction
-    nodes: list[Node]
-    edges: list[Edge]
-    depths: dict[str, int]
-
-
-class Deleted(_Model):
-    """How much a delete removed."""
-
-    nodes: int
-    edges: int
-
-
-class Stats(_Model):
-    """How many nodes and edges of each type the store holds."""
-
-    nodes: dict[NodeType, int]
-    edges: dict[EdgeType, int]
-
-    @property
-    def total_nodes(self) -> int:
-        """All nodes, of every type."""
-        return sum(self.nodes.values())
-
-    @property
-    def total_edges(self) -> int:
-        """All edges, of every type."""
-        return sum(self.edges.values())
-
 
 # ---------------------------------------------------------------- parsing helpers
 

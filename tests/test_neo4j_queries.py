@@ -30,7 +30,8 @@ from llm_memory_graph import (
     ToolInvocation,
 )
 from llm_memory_graph.errors import ConstraintError, StoreTimeoutError, StoreUnavailableError
-from llm_memory_graph.schema import EDGE_RULES, EdgeType, NodeFilter, NodeType, edge_class
+from llm_memory_graph.schema import EDGE_RULES, EdgeType, NodeType, edge_class
+from llm_memory_graph.spec import NodeFilter
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore, RetryPolicy
 from llm_memory_graph.stores.neo4j._errors import is_transient, translate
 from llm_memory_graph.stores.neo4j._queries import parameters_used, queries, query

@@ -24,19 +24,17 @@ from llm_memory_graph.schema import (
     Feedback,
     Generates,
     HandledBy,
-    Lineage,
     Node,
     NodeType,
-    Page,
     Prompt,
     PromptTemplate,
     References,
-    Stats,
     TemplateVersion,
     ToolInvocation,
     TransfersTo,
     Triggers,
 )
+from llm_memory_graph.spec import Lineage, Page, Stats
 
 
 def _lineage(root: Node, nodes: Sequence[Node], edges: Sequence[Edge], direction: str = "up") -> Lineage:

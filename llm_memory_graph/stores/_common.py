@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 
 from .._codec import encode_cursor
 from ..errors import InvalidInputError
-from ..schema import EDGE_RULES, LINEAGE_EDGE_TYPES, Direction, EdgeType, Node, NodeFilter, Page
+from ..schema import EDGE_RULES, LINEAGE_EDGE_TYPES, Direction, EdgeType, Node
+from ..spec import NodeFilter, Page
 
 __all__ = [
     "MAX_DEPTH",

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..errors import GraphClosedError
-from ..schema import Deleted, Direction, Edge, EdgeType, Lineage, Neighbor, Node, NodeFilter, Page, Stats
+from ..schema import Direction, Edge, EdgeType, Node
+from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
 from ._common import aiter_pages
 from .base import GraphStore
 

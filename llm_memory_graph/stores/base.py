@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from ..schema import Deleted, Direction, Edge, EdgeType, Lineage, Neighbor, Node, NodeFilter, Page, Stats
+from ..schema import Direction, Edge, EdgeType, Node
+from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
 

@@ -32,21 +32,8 @@ from ..errors import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from ..schema import (
-    Deleted,
-    Direction,
-    Edge,
-    EdgeType,
-    Lineage,
-    Neighbor,
-    Node,
-    NodeFilter,
-    NodeType,
-    Page,
-    Stats,
-    parse_edge,
-    parse_node,
-)
+from ..schema import Direction, Edge, EdgeType, Node, NodeType, parse_edge, parse_node
+from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
 from . import _sqlite_sql as sql
 from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types, page_of
 from ._threaded import AsyncThreadedStore

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ...errors import InvalidInputError
-from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeFilter, NodeType
+from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeType
+from ...spec import NodeFilter
 
 __all__ = ["check_types", "chunks", "conversation_ids", "find_parameters"]
 

@@ -33,19 +33,8 @@ from ...errors import (
     MigrationError,
     NodeNotFoundError,
 )
-from ...schema import (
-    Deleted,
-    Direction,
-    Edge,
-    EdgeType,
-    Lineage,
-    Neighbor,
-    Node,
-    NodeFilter,
-    NodeType,
-    Page,
-    Stats,
-)
+from ...schema import Direction, Edge, EdgeType, Node, NodeType
+from ...spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
 from .._common import aiter_pages, check_depth, check_limit, lineage_steps, neighbor_types, page_of
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
 from ._connection import Neo4jSettings, RetryPolicy
