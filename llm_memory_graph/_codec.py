@@ -15,7 +15,9 @@ from .errors import InvalidCursorError
 
 __all__ = [
     "decode_cursor",
+    "decode_rank_cursor",
     "encode_cursor",
+    "encode_rank_cursor",
     "from_micros",
     "meta_value",
     "to_micros",
@@ -24,6 +26,7 @@ __all__ = [
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _CURSOR_PREFIX = "c1:"
+_RANK_PREFIX = "r1:"
 
 
 def to_micros(value: datetime) -> int:
@@ -51,6 +54,25 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
             raise ValueError(raw)
         return from_micros(int(micros)), node_id
     except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
+        raise InvalidCursorError(cursor) from None
+
+
+def encode_rank_cursor(score: float, node_id: str) -> str:
+    """Return an opaque cursor pointing just after the search hit with this (score, id)."""
+    raw = f"{_RANK_PREFIX}{score!r}:{node_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_rank_cursor(cursor: str) -> tuple[float, str]:
+    """Return the (score, id) a search cursor points after, or raise ``InvalidCursorError``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, score, node_id = raw.split(":")
+        value = float(score)
+        if prefix + ":" != _RANK_PREFIX or not node_id or value != value:
+            raise ValueError(raw)
+        return value, node_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursorError(cursor) from None
 
 

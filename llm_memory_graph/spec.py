@@ -30,16 +30,17 @@ __all__ = [
     "RANGE_FIELDS",
     "AggregateRow",
     "Deleted",
+    "GraphPath",
     "GroupBy",
     "Lineage",
     "Neighbor",
     "NodeFilter",
     "Order",
     "Page",
-    "Path",
     "Range",
     "RangeField",
     "Stats",
+    "Subgraph",
 ]
 
 
@@ -206,7 +207,14 @@ class Neighbor(Model):
     node: Node
 
 
-class Lineage(Model):
+class Subgraph(Model):
+    """Nodes and the edges between them, each ordered by (created_at, id)."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class Lineage(Subgraph):
     """A subgraph reached from ``root_id`` by walking provenance ``UP`` or ``DOWN``.
 
     ``nodes`` are ordered by depth, then (created_at, id); ``depths`` maps each node id to
@@ -217,12 +225,10 @@ class Lineage(Model):
 
     root_id: str
     direction: Direction
-    nodes: list[Node]
-    edges: list[Edge]
     depths: dict[str, int]
 
 
-class Path(Model):
+class GraphPath(Model):
     """A shortest chain of edges between two nodes, ends included, in order."""
 
     nodes: list[Node]

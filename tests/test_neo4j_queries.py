@@ -41,7 +41,7 @@ from llm_memory_graph.stores.neo4j._records import (
     node_from_properties,
     node_properties,
 )
-from llm_memory_graph.stores.neo4j._rows import find_parameters
+from llm_memory_graph.stores.neo4j._rows import filter_parameters, find_parameters
 
 PACKAGE = Path(__file__).resolve().parent.parent / "llm_memory_graph" / "stores" / "neo4j"
 NOWHERE = "bolt://127.0.0.1:9"  # nothing listens here: any I/O would fail loudly
@@ -93,9 +93,22 @@ def test_every_query_file_is_used_by_the_store() -> None:
     assert set(queries()) == used
 
 
-def test_find_parameters_are_exactly_those_find_nodes_declares() -> None:
-    params = find_parameters(NodeFilter(), None, 10, [])
-    assert set(params) == set(query("find_nodes").parameters)
+@pytest.mark.parametrize("name", ["find_nodes", "find_nodes_newest"])
+def test_find_parameters_are_exactly_those_the_page_queries_declare(name: str) -> None:
+    assert set(find_parameters(NodeFilter(), None, None, 10)) == set(query(name).parameters)
+
+
+def test_filter_parameters_are_exactly_those_the_count_query_declares() -> None:
+    assert set(filter_parameters(NodeFilter(), None)) == set(query("count_matching").parameters)
+
+
+def _filter_block(text: str) -> str:
+    return text.split("// filter: begin", 1)[1].split("// filter: end", 1)[0]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in queries().items() if "// filter: begin" in q.text))
+def test_every_filtering_query_uses_the_same_filter_block(name: str) -> None:
+    assert _filter_block(query(name).text) == _filter_block(query("find_nodes").text)
 
 
 @pytest.mark.parametrize("name", ["get_edge", "count_edges"])

@@ -1,10 +1,12 @@
-// One keyset page of nodes matching a filter, ordered by (created_at, id).
-// A null parameter leaves its condition out. $from and $after_id start the page just
-// after the previous page's last node (or at "since"); $meta_kv lists key=value
-// metadata entries that must all be present.
-// Parameters: $from, $after_id, $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $meta_kv, $limit
+// One keyset page of nodes matching a filter, oldest first: (created_at, id) ascending.
+// A null parameter leaves its condition out; $ids, when given, are text search hits.
+// $meta_kv lists key=value entries that must all be present, $meta_in lists of entries
+// of which one must be present, $meta_exists key= prefixes; $ranges maps with field, gte, lte.
+// Parameters: $ids, $since, $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $provider, $status, $finish_reason, $meta_kv, $meta_in, $meta_exists, $ranges, $after_time, $after_id, $limit
 MATCH (n:GraphNode)
-WHERE ($from IS NULL OR n.created_at > $from OR (n.created_at = $from AND n.id > $after_id))
+// filter: begin (identical in every query that filters nodes; a test checks it)
+WHERE ($ids IS NULL OR n.id IN $ids)
+  AND ($since IS NULL OR n.created_at >= $since)
   AND ($until IS NULL OR n.created_at < $until)
   AND ($types IS NULL OR n.type IN $types)
   AND ($conversation_id IS NULL OR n.conversation_id = $conversation_id)
@@ -12,7 +14,16 @@ WHERE ($from IS NULL OR n.created_at > $from OR (n.created_at = $from AND n.id >
   AND ($user_id IS NULL OR n.user_id = $user_id)
   AND ($name IS NULL OR n.name = $name OR n.tool_name = $name)
   AND ($model IS NULL OR n.request_model = $model OR n.response_model = $model)
+  AND ($provider IS NULL OR n.provider = $provider)
+  AND ($status IS NULL OR n.status = $status)
+  AND ($finish_reason IS NULL OR n.finish_reason = $finish_reason)
   AND all(kv IN $meta_kv WHERE kv IN n.meta_kv)
+  AND all(choices IN $meta_in WHERE any(kv IN n.meta_kv WHERE kv IN choices))
+  AND all(prefix IN $meta_exists WHERE any(kv IN n.meta_kv WHERE kv STARTS WITH prefix))
+  AND all(r IN $ranges WHERE n[r.field] IS NOT NULL
+      AND (r.gte IS NULL OR n[r.field] >= r.gte) AND (r.lte IS NULL OR n[r.field] <= r.lte))
+// filter: end
+  AND ($after_time IS NULL OR n.created_at > $after_time OR (n.created_at = $after_time AND n.id > $after_id))
 RETURN properties(n) AS props
 ORDER BY n.created_at, n.id
 LIMIT $limit

@@ -8,9 +8,15 @@ that metadata equality is an index search too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._codec import meta_value, to_micros
+from .._textquery import parse_text_query
+from ..spec import NodeFilter, Order, RangeField
 
 __all__ = [
+    "CONVERSATION_EDGES",
     "COUNT_EDGES",
     "COUNT_FOREIGN_TABLES",
     "COUNT_NODES",
@@ -18,6 +24,7 @@ __all__ = [
     "CREATE_SCHEMA",
     "DELETE_DOOMED",
     "DELETE_META_OF",
+    "DELETE_TEXT_OF",
     "EXISTING_EDGES",
     "EXISTING_NODES",
     "GET_EDGE",
@@ -26,24 +33,48 @@ __all__ = [
     "INSERT_EDGE",
     "INSERT_META",
     "INSERT_NODE",
+    "INSERT_TEXT",
     "LINEAGE_EDGES",
     "MARK_CONVERSATION_DOOMED",
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
     "NODE_TYPE",
+    "PATH_STEP_IN",
+    "PATH_STEP_OUT",
     "RECORD_SCHEMA_VERSION",
     "SCHEMA_VERSION",
     "SCHEMA_VERSION_FOUND",
     "SET_CONVERSATION_STATE",
+    "TEXT_TYPES",
     "TRANSCRIPT",
     "UPDATE_EDGE",
     "UPDATE_NODE",
-    "find_nodes_sql",
+    "UPGRADES",
+    "Statement",
+    "count_statement",
     "lineage_walk_sql",
+    "page_statement",
+    "search_statement",
 ]
 
-#: Bump when the table layout changes, and add the upgrade step to the store.
-SCHEMA_VERSION = 1
+#: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
+SCHEMA_VERSION = 2
+
+_CREATE_FTS = """
+CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
+    content, title, tokenize = 'unicode61 remove_diacritics 2'
+)"""
+
+#: Statements that bring a file from the version before each key to that version.
+UPGRADES: dict[int, tuple[str, ...]] = {
+    2: (
+        _CREATE_FTS,
+        # rowid of node_fts = rowid of the node it indexes
+        "INSERT INTO node_fts (rowid, content, title) "
+        "SELECT rowid, json_extract(data, '$.content'), json_extract(data, '$.title') FROM nodes "
+        "WHERE type IN ('Prompt', 'Completion', 'Document', 'Context')",
+    ),
+}
 
 CREATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -103,7 +134,7 @@ CREATE INDEX IF NOT EXISTS edges_target ON edges (target_id, type);
 CREATE INDEX IF NOT EXISTS edges_type ON edges (type);
 CREATE INDEX IF NOT EXISTS edges_conversation ON edges (conversation_id)
     WHERE conversation_id IS NOT NULL;
-"""
+""" + _CREATE_FTS.strip()
 
 HAS_SCHEMA_VERSION = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
 
@@ -127,6 +158,13 @@ UPDATE_NODE = """
 UPDATE nodes SET user_id = ?, name = ?, request_model = ?, response_model = ?, data = ?
 WHERE id = ?
 """
+
+#: Node types whose text is searchable, and the fields searched.
+TEXT_TYPES = ("Prompt", "Completion", "Document", "Context")
+
+INSERT_TEXT = "INSERT INTO node_fts (rowid, content, title) SELECT rowid, ?, ? FROM nodes WHERE id = ?"
+
+DELETE_TEXT_OF = "DELETE FROM node_fts WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)"
 
 INSERT_META = "INSERT OR IGNORE INTO node_meta (key, value, created_at, node_id) VALUES (?,?,?,?)"
 
@@ -184,6 +222,26 @@ WHERE source_id IN (SELECT value FROM json_each(?2))
 ORDER BY created_at, id
 """
 
+#: One level of a path search, each way along the edges. Parameters: JSON arrays of
+#: frontier ids and of edge types.
+PATH_STEP_OUT = """
+SELECT source_id, target_id, data FROM edges
+WHERE source_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
+"""
+PATH_STEP_IN = """
+SELECT target_id, source_id, data FROM edges
+WHERE target_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
+"""
+
+#: Every edge touching a conversation or its items, and the hand-offs recorded in it.
+CONVERSATION_EDGES = """
+SELECT data FROM edges WHERE source_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+UNION
+SELECT data FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+UNION
+SELECT data FROM edges WHERE conversation_id = ?1
+"""
+
 TRANSCRIPT = "SELECT data FROM nodes WHERE conversation_id = ? ORDER BY sequence"
 
 MARK_CONVERSATION_DOOMED = """
@@ -197,6 +255,7 @@ DELETE_DOOMED = (
     "DELETE FROM edges WHERE source_id IN (SELECT id FROM temp.doomed)",
     "DELETE FROM edges WHERE target_id IN (SELECT id FROM temp.doomed)",
     "DELETE FROM node_meta WHERE node_id IN (SELECT id FROM temp.doomed)",
+    "DELETE FROM node_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE id IN (SELECT id FROM temp.doomed))",
     "DELETE FROM nodes WHERE id IN (SELECT id FROM temp.doomed)",
 )
 
@@ -234,45 +293,123 @@ def lineage_walk_sql(*, from_target: bool, from_source: bool) -> str:
     )
 
 
-def find_nodes_sql(
-    *,
-    types: int,
-    since: bool,
-    until: bool,
-    equals: Sequence[str],
-    model: bool,
-    metadata: int,
-    after: bool,
-) -> str:
-    """Return the page query for a filter of this shape.
+@dataclass(frozen=True)
+class Statement:
+    """One built statement and its parameters, in placeholder order."""
 
-    Parameters follow the order of the arguments: the type names, since, until, one value
-    per column in ``equals``, the model twice, a (key, value) pair per metadata condition,
-    the cursor's (created_at, id), then the limit. The first metadata condition drives the
-    query from ``node_meta``'s primary key, which is ordered like the result.
+    text: str
+    params: list[Any]
+
+
+#: Fields kept only inside ``data``; filters read them with json_extract.
+_JSON_EQUALS = ("provider", "status", "finish_reason")
+_COLUMN_EQUALS = ("conversation_id", "agent_id", "user_id", "name")
+
+
+def _conditions(
+    spec: NodeFilter, *, drive_by_metadata: bool
+) -> tuple[str, list[str], list[Any], tuple[str, str]]:
+    """Return the FROM clause, the WHERE conditions, their parameters, and the columns that
+    order results by (created_at, id).
+
+    The first metadata equality, when ``drive_by_metadata``, drives the query from
+    ``node_meta``'s primary key, which is ordered like the result; every other condition
+    filters rows found through an index.
     """
+    source, order = "nodes n", ("n.created_at", "n.id")
     where: list[str] = []
-    if types:
-        where.append(f"n.type IN ({', '.join('?' * types)})")
-    if since:
-        where.append("n.created_at >= ?")
-    if until:
-        where.append("n.created_at < ?")
-    where.extend(f"n.{column} = ?" for column in equals)
-    if model:
-        where.append("(n.request_model = ? OR n.response_model = ?)")
-    order = "n.created_at, n.id"
-    source = "nodes n"
-    if metadata:
-        source = "node_meta m JOIN nodes n ON n.id = m.node_id"
+    params: list[Any] = []
+    metadata = list(spec.metadata.items())
+    if drive_by_metadata and metadata:
+        (key, value), metadata = metadata[0], metadata[1:]
+        source, order = "node_meta m JOIN nodes n ON n.id = m.node_id", ("m.created_at", "m.node_id")
         where.append("m.key = ? AND m.value = ?")
-        order = "m.created_at, m.node_id"
-        where.extend(
-            "EXISTS (SELECT 1 FROM node_meta x WHERE x.key = ? AND x.value = ? "
-            "AND x.created_at = n.created_at AND x.node_id = n.id)"
-            for _ in range(metadata - 1)
+        params += [key, meta_value(value)]
+    if spec.types:
+        where.append(f"n.type IN ({', '.join('?' * len(spec.types))})")
+        params += [str(t) for t in spec.types]
+    if spec.since is not None:
+        where.append("n.created_at >= ?")
+        params.append(to_micros(spec.since))
+    if spec.until is not None:
+        where.append("n.created_at < ?")
+        params.append(to_micros(spec.until))
+    for column in _COLUMN_EQUALS:
+        if (value := getattr(spec, column)) is not None:
+            where.append(f"n.{column} = ?")
+            params.append(value)
+    if spec.model is not None:
+        where.append("(n.request_model = ? OR n.response_model = ?)")
+        params += [spec.model, spec.model]
+    for field in _JSON_EQUALS:
+        if (value := getattr(spec, field)) is not None:
+            where.append(f"json_extract(n.data, '$.{field}') = ?")
+            params.append(value)
+    for key, value in metadata:
+        where.append(
+            "EXISTS (SELECT 1 FROM node_meta x WHERE x.node_id = n.id AND x.key = ? AND x.value = ?)"
         )
-    if after:
-        where.append(f"({order}) > (?, ?)")
-    condition = " AND ".join(where) or "1"
-    return f"SELECT n.data FROM {source} WHERE {condition} ORDER BY {order} LIMIT ?"
+        params += [key, meta_value(value)]
+    for key, values in spec.metadata_in.items():
+        marks = ", ".join("?" * len(values))
+        where.append(
+            f"EXISTS (SELECT 1 FROM node_meta x WHERE x.node_id = n.id AND x.key = ? AND x.value IN ({marks}))"
+        )
+        params += [key, *(meta_value(v) for v in values)]
+    for key in spec.metadata_exists:
+        where.append("EXISTS (SELECT 1 FROM node_meta x WHERE x.node_id = n.id AND x.key = ?)")
+        params.append(key)
+    for field, bounds in spec.ranges.items():
+        name = RangeField(field).value  # checked again: it is spliced into the SQL
+        if bounds.gte is not None:
+            where.append(f"json_extract(n.data, '$.{name}') >= ?")
+            params.append(bounds.gte)
+        if bounds.lte is not None:
+            where.append(f"json_extract(n.data, '$.{name}') <= ?")
+            params.append(bounds.lte)
+    return source, where, params, order
+
+
+def _where(conditions: list[str]) -> str:
+    return " AND ".join(conditions) or "1"
+
+
+def page_statement(spec: NodeFilter, *, after: tuple[int, str] | None, limit: int) -> Statement:
+    """The page query of a filter ordered by time; ``after`` is the cursor's (micros, id)."""
+    source, where, params, (first, second) = _conditions(spec, drive_by_metadata=True)
+    if spec.text is not None:
+        where.append("n.rowid IN (SELECT rowid FROM node_fts WHERE node_fts MATCH ?)")
+        params.append(parse_text_query(spec.text).fts5())
+    descending = spec.order is Order.NEWEST
+    if after is not None:
+        where.append(f"({first}, {second}) {'<' if descending else '>'} (?, ?)")
+        params += list(after)
+    direction = " DESC" if descending else ""
+    text = f"SELECT n.data FROM {source} WHERE {_where(where)} ORDER BY {first}{direction}, {second}{direction} LIMIT ?"
+    return Statement(text, [*params, limit])
+
+
+def search_statement(spec: NodeFilter, *, after: tuple[float, str] | None, limit: int) -> Statement:
+    """The page query of a text search ordered by relevance (bm25, lower is better), then id."""
+    assert spec.text is not None
+    _, where, params, _ = _conditions(spec, drive_by_metadata=False)
+    inner = (
+        "SELECT n.data AS data, n.id AS id, bm25(node_fts) AS score "
+        "FROM node_fts JOIN nodes n ON n.rowid = node_fts.rowid "
+        f"WHERE node_fts MATCH ? AND {_where(where)}"
+    )
+    params = [parse_text_query(spec.text).fts5(), *params]
+    outer = ""
+    if after is not None:
+        outer = "WHERE (score, id) > (?, ?) "
+        params += list(after)
+    return Statement(f"SELECT data, score FROM ({inner}) {outer}ORDER BY score, id LIMIT ?", [*params, limit])
+
+
+def count_statement(spec: NodeFilter) -> Statement:
+    """How many nodes match a filter."""
+    source, where, params, _ = _conditions(spec, drive_by_metadata=True)
+    if spec.text is not None:
+        where.append("n.rowid IN (SELECT rowid FROM node_fts WHERE node_fts MATCH ?)")
+        params.append(parse_text_query(spec.text).fts5())
+    return Statement(f"SELECT count(*) FROM {source} WHERE {_where(where)}", params)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from ..errors import GraphClosedError
 from ..schema import Direction, Edge, EdgeType, Node
-from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
+from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Page, Stats, Subgraph
 from ._common import aiter_pages
 from .base import GraphStore
 
@@ -88,6 +88,27 @@ class AsyncThreadedStore:
         return await self._run(
             self._store.lineage, node_id, direction=direction, edge_types=edge_types, depth=depth
         )
+
+    async def count_nodes(self, filter: NodeFilter) -> int:
+        """See ``GraphStore.count_nodes``."""
+        return await self._run(self._store.count_nodes, filter)
+
+    async def shortest_path(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        edge_types: Collection[EdgeType] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """See ``GraphStore.shortest_path``."""
+        return await self._run(
+            self._store.shortest_path, source_id, target_id, edge_types=edge_types, max_depth=max_depth
+        )
+
+    async def conversation_graph(self, conversation_id: str) -> Subgraph:
+        """See ``GraphStore.conversation_graph``."""
+        return await self._run(self._store.conversation_graph, conversation_id)
 
     async def transcript(self, conversation_id: str) -> list[Node]:
         """See ``GraphStore.transcript``."""

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from ..schema import Direction, Edge, EdgeType, Node
-from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
+from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Page, Stats, Subgraph
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
 
@@ -62,7 +62,8 @@ class GraphStore(Protocol):
         ...
 
     def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
-        """Return one page of nodes matching ``filter``, ordered by (created_at, id).
+        """Return one page of nodes matching ``filter``, in the filter's order: by
+        (created_at, id), oldest or newest first, or by text relevance.
 
         :param cursor: ``next_cursor`` of the previous page; ``None`` starts at the first.
         :param limit: most nodes on the page, 1 to 10,000.
@@ -102,6 +103,37 @@ class GraphStore(Protocol):
         :param edge_types: the edge types to follow; by default every provenance edge type
             (all but CONTAINS and PRECEDES).
         :raises NodeNotFoundError: if there is no node with this id.
+        """
+        ...
+
+    def count_nodes(self, filter: NodeFilter) -> int:
+        """Return how many nodes match ``filter`` (its order is ignored)."""
+        ...
+
+    def shortest_path(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        edge_types: Collection[EdgeType] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """Return a shortest path between two nodes, crossing edges either way, or ``None``.
+
+        Among several shortest paths, each node is reached by the earliest edge (by
+        created_at, then id), so every store returns the same one.
+
+        :param edge_types: the edge types it may cross; by default, every type.
+        :param max_depth: the longest path looked for, in edges (at most 100).
+        :raises NodeNotFoundError: if either node does not exist.
+        """
+        ...
+
+    def conversation_graph(self, conversation_id: str) -> Subgraph:
+        """Return a conversation, its items, every edge touching them, and the nodes at the
+        other end of those edges (agents, documents, template versions ...).
+
+        :raises NodeNotFoundError: if there is no conversation with this id.
         """
         ...
 
@@ -180,6 +212,25 @@ class AsyncGraphStore(Protocol):
         depth: int = 10,
     ) -> Lineage:
         """See ``GraphStore.lineage``."""
+        ...
+
+    async def count_nodes(self, filter: NodeFilter) -> int:
+        """See ``GraphStore.count_nodes``."""
+        ...
+
+    async def shortest_path(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        edge_types: Collection[EdgeType] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """See ``GraphStore.shortest_path``."""
+        ...
+
+    async def conversation_graph(self, conversation_id: str) -> Subgraph:
+        """See ``GraphStore.conversation_graph``."""
         ...
 
     async def transcript(self, conversation_id: str) -> list[Node]:

@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .._codec import decode_cursor, from_micros, meta_value, to_micros
+from .._codec import decode_cursor, decode_rank_cursor, from_micros, meta_value, to_micros
 from ..errors import (
     ConstraintError,
     EdgeNotFoundError,
@@ -33,9 +33,20 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..schema import Direction, Edge, EdgeType, Node, NodeType, parse_edge, parse_node
-from ..spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
+from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Order, Page, Stats, Subgraph
 from . import _sqlite_sql as sql
-from ._common import check_depth, check_limit, iter_pages, lineage_steps, neighbor_types, page_of
+from ._common import (
+    PathSearch,
+    Step,
+    check_depth,
+    check_limit,
+    iter_pages,
+    lineage_steps,
+    neighbor_types,
+    page_of,
+    path_types,
+    ranked_page_of,
+)
 from ._threaded import AsyncThreadedStore
 from ._upsert import (
     ConversationState,
@@ -158,7 +169,7 @@ class SQLiteStore:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         conn.execute("PRAGMA temp_store = MEMORY")
-        if found is None:
+        if found is None or found < sql.SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 found = _schema_version(conn)  # another process may have won the race
@@ -167,6 +178,11 @@ class SQLiteStore:
                         conn.execute(statement)
                     conn.execute(sql.RECORD_SCHEMA_VERSION, (sql.SCHEMA_VERSION,))
                     found = sql.SCHEMA_VERSION
+                while found < sql.SCHEMA_VERSION:
+                    found += 1
+                    for statement in sql.UPGRADES[found]:
+                        conn.execute(statement)
+                    conn.execute(sql.RECORD_SCHEMA_VERSION, (found,))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -232,6 +248,14 @@ class SQLiteStore:
                 "update_node", sql.UPDATE_NODE, [_node_update_row(n) for n in plan.changed_nodes]
             )
             self._executemany("delete_meta", sql.DELETE_META_OF, [(n.id,) for n in plan.changed_nodes])
+            self._executemany(
+                "delete_text", sql.DELETE_TEXT_OF, [(n.id,) for n in plan.changed_nodes if _text(n)]
+            )
+            self._executemany(
+                "insert_text",
+                sql.INSERT_TEXT,
+                [(*text, n.id) for n in (*plan.new_nodes, *plan.changed_nodes) if (text := _text(n))],
+            )
             self._executemany(
                 "insert_meta",
                 sql.INSERT_META,
@@ -317,34 +341,26 @@ class SQLiteStore:
     def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
         """See ``GraphStore.find_nodes``."""
         check_limit(limit)
+        if filter.order is Order.RELEVANCE:
+            after_hit = decode_rank_cursor(cursor) if cursor is not None else None
+            statement = sql.search_statement(filter, after=after_hit, limit=limit + 1)
+            with self._lock:
+                rows = self._execute("search_nodes", statement.text, statement.params).fetchall()
+            return ranked_page_of([(parse_node(data), score) for data, score in rows], limit)
         after = decode_cursor(cursor) if cursor is not None else None
-        equals = {
-            column: value
-            for column in ("conversation_id", "agent_id", "user_id", "name")
-            if (value := getattr(filter, column)) is not None
-        }
-        statement = sql.find_nodes_sql(
-            types=len(filter.types),
-            since=filter.since is not None,
-            until=filter.until is not None,
-            equals=list(equals),
-            model=filter.model is not None,
-            metadata=len(filter.metadata),
-            after=after is not None,
+        statement = sql.page_statement(
+            filter, after=(to_micros(after[0]), after[1]) if after else None, limit=limit + 1
         )
-        params: list[Any] = [str(t) for t in filter.types]
-        params += [to_micros(t) for t in (filter.since, filter.until) if t is not None]
-        params += equals.values()
-        if filter.model is not None:
-            params += [filter.model, filter.model]
-        for key, value in filter.metadata.items():
-            params += [key, meta_value(value)]
-        if after is not None:
-            params += [to_micros(after[0]), after[1]]
-        params.append(limit + 1)
         with self._lock:
-            rows = self._execute("find_nodes", statement, params).fetchall()
+            rows = self._execute("find_nodes", statement.text, statement.params).fetchall()
         return page_of([parse_node(data) for (data,) in rows], limit)
+
+    def count_nodes(self, filter: NodeFilter) -> int:
+        """See ``GraphStore.count_nodes``."""
+        statement = sql.count_statement(filter)
+        with self._lock:
+            (count,) = self._execute("count_nodes", statement.text, statement.params).fetchone()
+        return int(count)
 
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
         """See ``GraphStore.iter_nodes``."""
@@ -403,6 +419,46 @@ class SQLiteStore:
             edges=[parse_edge(data) for (data,) in edges],
             depths={node: d for node, d, _ in rows},
         )
+
+    def shortest_path(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        edge_types: Collection[EdgeType] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """See ``GraphStore.shortest_path``."""
+        check_depth(max_depth)
+        types = json.dumps(path_types(edge_types))
+        search = PathSearch(source_id, target_id)
+        with self._lock:
+            self._require(source_id, field="source")
+            self._require(target_id, field="target")
+            for _ in range(max_depth):
+                if search.found or not search.frontier:
+                    break
+                frontier = json.dumps(search.frontier)
+                rows = [
+                    row
+                    for statement in (sql.PATH_STEP_OUT, sql.PATH_STEP_IN)
+                    for row in self._execute("path_step", statement, (frontier, types))
+                ]
+                search.advance([Step(a, b, parse_edge(data)) for a, b, data in rows])
+        if not search.found:
+            return None
+        ids, edges = search.path()
+        return GraphPath(nodes=self.get_nodes(ids), edges=edges)
+
+    def conversation_graph(self, conversation_id: str) -> Subgraph:
+        """See ``GraphStore.conversation_graph``."""
+        with self._lock:
+            self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
+            rows = self._execute("conversation_edges", sql.CONVERSATION_EDGES, (conversation_id,)).fetchall()
+            edges = sorted((parse_edge(data) for (data,) in rows), key=lambda e: (e.created_at, e.id))
+            ids = {conversation_id} | {i for e in edges for i in (e.source_id, e.target_id)}
+            nodes = self.get_nodes(sorted(ids))
+        return Subgraph(nodes=sorted(nodes, key=lambda n: (n.created_at, n.id)), edges=edges)
 
     def transcript(self, conversation_id: str) -> list[Node]:
         """See ``GraphStore.transcript``."""
@@ -472,6 +528,13 @@ def _node_update_row(node: Node) -> tuple[Any, ...]:
 
 def _name(node: Node) -> str | None:
     return getattr(node, "name", None) or getattr(node, "tool_name", None)
+
+
+def _text(node: Node) -> tuple[str, str | None] | None:
+    """The searchable (content, title) of a node, or ``None`` for types without text."""
+    if node.type not in sql.TEXT_TYPES:
+        return None
+    return getattr(node, "content", ""), getattr(node, "title", None)
 
 
 def _meta_rows(node: Node) -> list[tuple[str, str, int, str]]:

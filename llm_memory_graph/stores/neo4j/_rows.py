@@ -6,11 +6,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from ..._codec import meta_value
 from ...errors import InvalidInputError
 from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeType
-from ...spec import NodeFilter
+from ...spec import NodeFilter, Page, RangeField
+from .._common import ranked_page_of
+from ._records import meta_kv
 
-__all__ = ["check_types", "chunks", "conversation_ids", "find_parameters"]
+__all__ = ["check_types", "chunks", "conversation_ids", "filter_parameters", "find_parameters", "ranked_hits"]
 
 T = TypeVar("T")
 
@@ -40,16 +43,14 @@ def conversation_ids(nodes: Sequence[Node]) -> list[str]:
     return sorted(ids)
 
 
-def find_parameters(
-    spec: NodeFilter, after: tuple[datetime, str] | None, limit: int, meta_kv: list[str]
-) -> dict[str, Any]:
-    """Return the parameters of ``find_nodes.cypher`` for a filter and a cursor position."""
-    start, after_id = (spec.since, "") if spec.since is not None else (None, "")
-    if after is not None and (start is None or after[0] >= start):
-        start, after_id = after
+def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]:
+    """Return the parameters of the shared filter block (see ``find_nodes.cypher``).
+
+    :param ids: text search hits the nodes must be among, or ``None`` for no search.
+    """
     return {
-        "from": start,
-        "after_id": after_id,
+        "ids": ids,
+        "since": spec.since,
         "until": spec.until,
         "types": [str(t) for t in spec.types] or None,
         "conversation_id": spec.conversation_id,
@@ -57,6 +58,36 @@ def find_parameters(
         "user_id": spec.user_id,
         "name": spec.name,
         "model": spec.model,
-        "meta_kv": meta_kv,
+        "provider": spec.provider,
+        "status": spec.status,
+        "finish_reason": spec.finish_reason,
+        "meta_kv": meta_kv(spec.metadata),
+        "meta_in": [[f"{key}={meta_value(v)}" for v in values] for key, values in spec.metadata_in.items()],
+        "meta_exists": [f"{key}=" for key in spec.metadata_exists],
+        "ranges": [
+            {"field": RangeField(field).value, "gte": bounds.gte, "lte": bounds.lte}
+            for field, bounds in spec.ranges.items()
+        ],
+    }
+
+
+def find_parameters(
+    spec: NodeFilter, ids: list[str] | None, after: tuple[datetime, str] | None, limit: int
+) -> dict[str, Any]:
+    """Return the parameters of ``find_nodes.cypher`` for a filter and a cursor position."""
+    return {
+        **filter_parameters(spec, ids),
+        "after_time": after[0] if after else None,
+        "after_id": after[1] if after else None,
         "limit": limit,
     }
+
+
+def ranked_hits(
+    nodes: list[Node], scores: dict[str, float], after: tuple[float, str] | None, limit: int
+) -> Page:
+    """Return one page of search hits, highest score first, then id, after a cursor's hit."""
+    ranked = sorted(((n, scores[n.id]) for n in nodes), key=lambda hit: (-hit[1], hit[0].id))
+    if after is not None:
+        ranked = [hit for hit in ranked if (-hit[1], hit[0].id) > (-after[0], after[1])]
+    return ranked_page_of(ranked, limit)

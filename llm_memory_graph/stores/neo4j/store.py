@@ -25,7 +25,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ..._codec import decode_cursor
+from ..._codec import decode_cursor, decode_rank_cursor
+from ..._textquery import parse_text_query
 from ...errors import (
     EdgeNotFoundError,
     GraphClosedError,
@@ -34,14 +35,24 @@ from ...errors import (
     NodeNotFoundError,
 )
 from ...schema import Direction, Edge, EdgeType, Node, NodeType
-from ...spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
-from .._common import iter_pages, check_depth, check_limit, lineage_steps, neighbor_types, page_of
+from ...spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Order, Page, Stats, Subgraph
+from .._common import (
+    PathSearch,
+    Step,
+    iter_pages,
+    check_depth,
+    check_limit,
+    lineage_steps,
+    neighbor_types,
+    page_of,
+    path_types,
+)
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
-from ._records import edge_from_record, edge_properties, meta_kv, node_from_properties, node_properties
-from ._rows import check_types, chunks, conversation_ids, find_parameters
+from ._records import edge_from_record, edge_properties, node_from_properties, node_properties
+from ._rows import check_types, chunks, conversation_ids, filter_parameters, find_parameters, ranked_hits
 
 __all__ = ["Neo4jStore"]
 
@@ -331,15 +342,50 @@ class Neo4jStore:
         return edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"])
 
     def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
-        """See ``GraphStore.find_nodes``."""
+        """See ``GraphStore.find_nodes``.
+
+        A text search asks the full-text index for its hits first; the filters then run on
+        those. Relevance order is the index's score, highest first, then id.
+        """
         check_limit(limit)
+        if filter.order is Order.RELEVANCE:
+            after_hit = decode_rank_cursor(cursor) if cursor is not None else None
+
+            def ranked(tx: neo4j.ManagedTransaction) -> Page:
+                hits = self._search(tx, filter)
+                params = find_parameters(filter, sorted(hits), None, max(len(hits), 1))
+                rows = self._query(tx, "find_nodes", **params)
+                return ranked_hits([node_from_properties(r["props"]) for r in rows], hits, after_hit, limit)
+
+            return self._transact(ranked, write=False)
         after = decode_cursor(cursor) if cursor is not None else None
-        params = find_parameters(filter, after, limit + 1, meta_kv(filter.metadata))
 
         def work(tx: neo4j.ManagedTransaction) -> list[Node]:
-            return [node_from_properties(r["props"]) for r in self._query(tx, "find_nodes", **params)]
+            ids = sorted(self._search(tx, filter)) if filter.text is not None else None
+            params = find_parameters(filter, ids, after, limit + 1)
+            if filter.order is Order.NEWEST:
+                rows = self._query(tx, "find_nodes_newest", **params)
+            else:
+                rows = self._query(tx, "find_nodes", **params)
+            return [node_from_properties(r["props"]) for r in rows]
 
         return page_of(self._transact(work, write=False), limit)
+
+    def count_nodes(self, filter: NodeFilter) -> int:
+        """See ``GraphStore.count_nodes``."""
+
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            ids = sorted(self._search(tx, filter)) if filter.text is not None else None
+            (row,) = self._query(tx, "count_matching", **filter_parameters(filter, ids))
+            return int(row["count"])
+
+        return self._transact(work, write=False)
+
+    def _search(self, tx: neo4j.ManagedTransaction, filter: NodeFilter) -> dict[str, float]:
+        """The full-text hits of the filter's search, by id, with their scores."""
+        assert filter.text is not None
+        rows = self._query(tx, "search_hits", query=parse_text_query(filter.text).lucene())
+        return {r["id"]: float(r["score"]) for r in rows}
 
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
         """See ``GraphStore.iter_nodes``."""
@@ -415,6 +461,60 @@ class Neo4jStore:
                 edges=[edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows],
                 depths=depths,
             )
+
+        return self._transact(work, write=False)
+
+    def shortest_path(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        edge_types: Collection[EdgeType] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """See ``GraphStore.shortest_path``: a breadth-first search, one query per level."""
+        check_depth(max_depth)
+        types = path_types(edge_types)
+
+        def work(tx: neo4j.ManagedTransaction) -> GraphPath | None:
+            self._require(tx, source_id, field="source")
+            self._require(tx, target_id, field="target")
+            search = PathSearch(source_id, target_id)
+            for _ in range(max_depth):
+                if search.found or not search.frontier:
+                    break
+                rows = self._query(tx, "path_step", frontier=search.frontier, types=types)
+                search.advance(
+                    [
+                        Step(
+                            r["from_id"],
+                            r["to_id"],
+                            edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]),
+                        )
+                        for r in rows
+                    ]
+                )
+            if not search.found:
+                return None
+            ids, edges = search.path()
+            nodes = self._nodes(tx, ids)
+            return GraphPath(nodes=[nodes[i] for i in ids], edges=edges)
+
+        return self._transact(work, write=False)
+
+    def conversation_graph(self, conversation_id: str) -> Subgraph:
+        """See ``GraphStore.conversation_graph``."""
+
+        def work(tx: neo4j.ManagedTransaction) -> Subgraph:
+            self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
+            rows = self._query(tx, "conversation_edges", id=conversation_id)
+            edges = sorted(
+                (edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows),
+                key=lambda e: (e.created_at, e.id),
+            )
+            ids = {conversation_id} | {i for e in edges for i in (e.source_id, e.target_id)}
+            nodes = self._nodes(tx, sorted(ids))
+            return Subgraph(nodes=sorted(nodes.values(), key=lambda n: (n.created_at, n.id)), edges=edges)
 
         return self._transact(work, write=False)
 
