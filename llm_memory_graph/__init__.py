@@ -9,6 +9,8 @@ with MemoryGraph.open("graph.db") as graph:
     print(graph.lineage(answer).nodes)
 """
 
+from ._cache import CacheStats, QueryCache
+from ._demo import DemoResult, record_demo
 from .aio import AsyncMemoryGraph
 from .errors import (
     ConstraintError,
@@ -28,6 +30,7 @@ from .errors import (
     UsageError,
 )
 from .graph import MemoryGraph
+from .query import AsyncQuery, Query
 from .schema import (
     Agent,
     Completion,
@@ -46,7 +49,21 @@ from .schema import (
     TemplateVersion,
     ToolInvocation,
 )
-from .spec import Deleted, Lineage, Neighbor, NodeFilter, Page, Stats
+from .spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Order,
+    Page,
+    Range,
+    RangeField,
+    Stats,
+    Subgraph,
+)
 from .stores.base import AsyncGraphStore, GraphStore
 from .stores.sqlite import AsyncSQLiteStore, SQLiteStore
 
@@ -54,14 +71,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agent",
+    "AggregateRow",
     "AsyncGraphStore",
     "AsyncMemoryGraph",
+    "AsyncQuery",
     "AsyncSQLiteStore",
+    "CacheStats",
     "Completion",
     "ConstraintError",
     "Context",
     "Conversation",
     "Deleted",
+    "DemoResult",
     "Direction",
     "Document",
     "Edge",
@@ -70,7 +91,9 @@ __all__ = [
     "EdgeType",
     "Feedback",
     "GraphClosedError",
+    "GraphPath",
     "GraphStore",
+    "GroupBy",
     "InvalidCursorError",
     "InvalidInputError",
     "Lineage",
@@ -82,9 +105,15 @@ __all__ = [
     "NodeNotFoundError",
     "NodeType",
     "NotFoundError",
+    "Order",
     "Page",
     "Prompt",
     "PromptTemplate",
+    "Query",
+    "QueryCache",
+    "Range",
+    "RangeField",
+    "record_demo",
     "RequestSnapshot",
     "SchemaVersionError",
     "SQLiteStore",
@@ -93,6 +122,7 @@ __all__ = [
     "StoreError",
     "StoreTimeoutError",
     "StoreUnavailableError",
+    "Subgraph",
     "TemplateVersion",
     "ToolInvocation",
     "UsageError",

@@ -87,5 +87,5 @@ def parse_text_query(text: str) -> TextQuery:
             if words:
                 terms.append(_Term(words, excluded=bool(match.group(1))))
     if not any(not t.excluded for t in terms):
-        raise InvalidInputError(f"search {text!r} has no word to look for", field="text")
+        raise InvalidInputError(f"search {text!r} has no word to look for")
     return TextQuery(tuple(terms))

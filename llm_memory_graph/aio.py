@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import JsonValue
 
+from ._cache import QueryCache
 from ._facade import (
     GraphState,
     NodeRef,
@@ -23,6 +24,7 @@ from ._facade import (
     require_open,
 )
 from .errors import InvalidInputError
+from .query import AsyncQuery
 from .schema import (
     Agent,
     Completion,
@@ -53,12 +55,25 @@ from .schema import (
     utcnow,
     validating,
 )
-from .spec import Deleted, Lineage, Neighbor, Page, Stats
+from .spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Page,
+    Stats,
+    Subgraph,
+)
 from .stores.base import AsyncGraphStore
 from .stores.neo4j._connection import is_neo4j_uri
 from .stores.sqlite import AsyncSQLiteStore
 
 __all__ = ["AsyncMemoryGraph"]
+
+T = TypeVar("T")
 
 
 class AsyncMemoryGraph:
@@ -73,11 +88,15 @@ class AsyncMemoryGraph:
     ``id=`` to make a retried call a no-op instead of a duplicate.
 
     :param store: where the graph lives; see ``open()`` for the usual shortcut.
+    :param cache: keep read results for a few seconds (``True``, the default: a
+        ``QueryCache()``), a ``QueryCache`` of your own, or ``False`` for none. Every write
+        through this graph empties it; other writers are seen when entries expire.
     """
 
-    def __init__(self, *, store: AsyncGraphStore) -> None:
+    def __init__(self, *, store: AsyncGraphStore, cache: QueryCache | bool = True) -> None:
         self._store = store
         self._state = GraphState.OPENED
+        self._cache = QueryCache() if cache is True else (cache or None)
 
     @classmethod
     def open(
@@ -89,6 +108,7 @@ class AsyncMemoryGraph:
         database: str | None = None,
         timeout: float = 5.0,
         durable: bool = False,
+        cache: QueryCache | bool = True,
     ) -> AsyncMemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -101,20 +121,26 @@ class AsyncMemoryGraph:
         :param timeout: SQLite only: seconds to wait for another writer's lock (default 5).
         :param durable: SQLite only: fsync every commit (default ``False``: survives a
             crashed process, not a power cut).
+        :param cache: as for the constructor.
         """
         if is_neo4j_uri(target):
             from .stores.neo4j import AsyncNeo4jStore, Neo4jSettings
 
             settings = Neo4jSettings.from_env(str(target), user=user, password=password, database=database)
-            return cls(store=AsyncNeo4jStore(settings))
+            return cls(store=AsyncNeo4jStore(settings), cache=cache)
         if target is None:
             target = default_db_path()
-        return cls(store=AsyncSQLiteStore(target, timeout=timeout, durable=durable))
+        return cls(store=AsyncSQLiteStore(target, timeout=timeout, durable=durable), cache=cache)
 
     @property
     def store(self) -> AsyncGraphStore:
         """The store this graph writes to."""
         return self._store
+
+    @property
+    def cache(self) -> QueryCache | None:
+        """The read cache (``cache.stats()`` counts hits and misses), or ``None``."""
+        return self._cache
 
     async def __aenter__(self) -> AsyncMemoryGraph:
         require_open(self._state)
@@ -137,8 +163,7 @@ class AsyncMemoryGraph:
         :returns: the nodes as stored (conversation items carry their sequence number).
         :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
         """
-        require_open(self._state)
-        return await self._store.upsert(nodes, edges)
+        return await self._write(nodes, edges)
 
     async def link(
         self,
@@ -523,16 +548,14 @@ class AsyncMemoryGraph:
 
         :raises NodeNotFoundError: if there is no node with this id.
         """
-        require_open(self._state)
-        return await self._store.get_node(node_id)
+        return await self._read(("get", node_id), self._store.get_node, node_id)
 
     async def get_edge(self, edge_id: str) -> Edge:
         """Return one edge.
 
         :raises EdgeNotFoundError: if there is no edge with this id.
         """
-        require_open(self._state)
-        return await self._store.get_edge(edge_id)
+        return await self._read(("get_edge", edge_id), self._store.get_edge, edge_id)
 
     async def find(
         self,
@@ -558,7 +581,6 @@ class AsyncMemoryGraph:
         :param cursor: the previous page's ``next_cursor``.
         :param limit: most nodes on the page (default 100, at most 10,000).
         """
-        require_open(self._state)
         spec = build_filter(
             types=types,
             since=since,
@@ -570,7 +592,7 @@ class AsyncMemoryGraph:
             model=model,
             metadata=metadata,
         )
-        return await self._store.find_nodes(spec, cursor=cursor, limit=limit)
+        return await self._page(spec, cursor, limit)
 
     async def stream(
         self,
@@ -590,7 +612,6 @@ class AsyncMemoryGraph:
 
         Takes the filters of ``find()``.
         """
-        require_open(self._state)
         spec = build_filter(
             types=types,
             since=since,
@@ -602,7 +623,7 @@ class AsyncMemoryGraph:
             model=model,
             metadata=metadata,
         )
-        async for node in self._store.iter_nodes(spec, batch_size=batch_size):
+        async for node in self._stream(spec, batch_size):
             yield node
 
     async def neighbors(
@@ -613,11 +634,13 @@ class AsyncMemoryGraph:
         edge_types: Iterable[EdgeType | str] | None = None,
     ) -> list[Neighbor]:
         """Return the nodes one edge away, with the edges, following arrows ``out``, ``in`` or ``both``."""
-        require_open(self._state)
-        return await self._store.neighbors(
-            ref_id(node, "node"),
-            direction=parse_direction(direction),
-            edge_types=parse_edge_types(edge_types),
+        node_id, walk, types = ref_id(node, "node"), parse_direction(direction), parse_edge_types(edge_types)
+        return await self._read(
+            ("neighbors", node_id, walk, types),
+            self._store.neighbors,
+            node_id,
+            direction=walk,
+            edge_types=types,
         )
 
     async def lineage(
@@ -637,18 +660,91 @@ class AsyncMemoryGraph:
         :param edge_types: edge types to follow; default every provenance edge type (all
             but the structural CONTAINS and the temporal PRECEDES).
         """
-        require_open(self._state)
-        return await self._store.lineage(
-            ref_id(node, "node"),
-            direction=parse_direction(direction),
-            edge_types=parse_edge_types(edge_types),
+        node_id, walk, types = ref_id(node, "node"), parse_direction(direction), parse_edge_types(edge_types)
+        return await self._read(
+            ("lineage", node_id, walk, types, depth),
+            self._store.lineage,
+            node_id,
+            direction=walk,
+            edge_types=types,
             depth=depth,
         )
 
+    async def why(
+        self, node: NodeRef, *, depth: int = 20, edge_types: Iterable[EdgeType | str] | None = None
+    ) -> Lineage:
+        """Return everything that fed a node: for an answer, every prompt, context,
+        document, tool result, template version, earlier answer and agent behind it.
+
+        The same as ``lineage(node, direction="up")``, with a deeper default.
+        """
+        return await self.lineage(node, direction="up", depth=depth, edge_types=edge_types)
+
+    async def impact(
+        self, node: NodeRef, *, depth: int = 20, edge_types: Iterable[EdgeType | str] | None = None
+    ) -> Lineage:
+        """Return everything a node influenced: for a document or template version, every
+        prompt, completion, tool call and rating downstream of it.
+
+        The same as ``lineage(node, direction="down")``, with a deeper default.
+        """
+        return await self.lineage(node, direction="down", depth=depth, edge_types=edge_types)
+
+    async def shortest_path(
+        self,
+        source: NodeRef,
+        target: NodeRef,
+        *,
+        edge_types: Iterable[EdgeType | str] | None = None,
+        max_depth: int = 10,
+    ) -> GraphPath | None:
+        """Return a shortest chain of edges between two nodes, crossing edges either way,
+        or ``None`` when they are not connected within ``max_depth`` edges.
+        """
+        a, b, types = ref_id(source, "source"), ref_id(target, "target"), parse_edge_types(edge_types)
+        return await self._read(
+            ("path", a, b, types, max_depth),
+            self._store.shortest_path,
+            a,
+            b,
+            edge_types=types,
+            max_depth=max_depth,
+        )
+
+    async def conversation_graph(self, conversation: NodeRef) -> Subgraph:
+        """Return a conversation's whole subgraph: its items, every edge touching them, and
+        the agents, documents and templates at their other ends.
+        """
+        conversation_id = ref_id(conversation, "conversation")
+        return await self._read(
+            ("conversation_graph", conversation_id), self._store.conversation_graph, conversation_id
+        )
+
+    def query(self) -> AsyncQuery:
+        """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""
+        require_open(self._state)
+        return AsyncQuery(self)
+
+    async def search(
+        self,
+        text: str,
+        *,
+        types: Iterable[NodeType | str] | NodeType | str | None = None,
+        cursor: str | None = None,
+        limit: int = 20,
+    ) -> Page:
+        """Return the best matches of a full-text search over prompts, completions,
+        documents and context (the language is in ``query.py``).
+        """
+        search = self.query().text(text).relevance()
+        if types is not None:
+            search = search.types(*([types] if isinstance(types, str) else types))
+        return await search.page(cursor, limit)
+
     async def transcript(self, conversation: NodeRef) -> list[Node]:
         """Return a conversation's items in the order they were appended."""
-        require_open(self._state)
-        return await self._store.transcript(ref_id(conversation, "conversation"))
+        conversation_id = ref_id(conversation, "conversation")
+        return await self._read(("transcript", conversation_id), self._store.transcript, conversation_id)
 
     async def delete_conversation(self, conversation: NodeRef) -> Deleted:
         """Delete a conversation, its items, and every edge touching them.
@@ -656,18 +752,67 @@ class AsyncMemoryGraph:
         Agents, documents and templates the conversation used are shared, so they stay.
         """
         require_open(self._state)
-        return await self._store.delete_conversation(ref_id(conversation, "conversation"))
+        if self._cache is not None:
+            self._cache.clear()
+        try:
+            return await self._store.delete_conversation(ref_id(conversation, "conversation"))
+        finally:
+            if self._cache is not None:
+                self._cache.clear()
 
     async def stats(self) -> Stats:
         """Return how many nodes and edges of each type the graph holds."""
-        require_open(self._state)
-        return await self._store.stats()
+        return await self._read(("stats",), self._store.stats)
 
     # ------------------------------------------------------------ helpers
 
     async def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node:
+        return (await self._write([node], edges))[0]
+
+    async def _write(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Node]:
+        """Every write goes through here: it empties the read cache, after the write too."""
         require_open(self._state)
-        return (await self._store.upsert([node], edges))[0]
+        if self._cache is not None:
+            self._cache.clear()
+        try:
+            return await self._store.upsert(nodes, edges)
+        finally:
+            if self._cache is not None:
+                self._cache.clear()
+
+    async def _read(
+        self, key: tuple[Any, ...], call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> T:
+        """Every cached read goes through here; results are immutable, so sharing is safe."""
+        require_open(self._state)
+        if self._cache is None:
+            return await call(*args, **kwargs)
+        hit, value = self._cache.get(key)
+        if hit:
+            return value  # type: ignore[no-any-return]
+        value = await call(*args, **kwargs)
+        self._cache.put(key, value)
+        return value
+
+    async def _page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
+        return await self._read(
+            ("page", spec.model_dump_json(), cursor, limit),
+            self._store.find_nodes,
+            spec,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    async def _count(self, spec: NodeFilter) -> int:
+        return await self._read(("count", spec.model_dump_json()), self._store.count_nodes, spec)
+
+    async def _aggregate(self, spec: NodeFilter, by: tuple[GroupBy, ...]) -> list[AggregateRow]:
+        return await self._read(("aggregate", spec.model_dump_json(), by), self._store.aggregate, spec, by)
+
+    async def _stream(self, spec: NodeFilter, batch_size: int) -> AsyncIterator[Node]:
+        require_open(self._state)
+        async for node in self._store.iter_nodes(spec, batch_size=batch_size):
+            yield node
 
     async def _get_typed(self, ref: NodeRef, types: NodeType | tuple[NodeType, ...], field: str) -> Node:
         require_open(self._state)

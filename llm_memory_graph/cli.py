@@ -30,7 +30,9 @@ import click
 from click.core import ParameterSource
 
 from . import _render as render
+from ._cli_report import report_command
 from ._demo import record_demo
+from ._export import to_dot, to_html, to_mermaid
 from ._facade import DB_ENV, default_db_path
 from .errors import MemoryGraphError, NodeNotFoundError
 from .graph import MemoryGraph
@@ -399,19 +401,34 @@ def show(node_id: str, store: StoreChoice, as_json: bool) -> None:
     help="Walk to what the node came from (--up, the default) or to what it influenced (--down).",
 )
 @click.option("--depth", type=int, default=10, show_default=True, help="Most edges from the node (0 to 100).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tree", "json", "mermaid", "dot", "html"]),
+    default="tree",
+    show_default=True,
+    help="A text tree, JSON, a Mermaid flowchart, Graphviz DOT, or a self-contained HTML page.",
+)
 @store_options
 @output_options
-def lineage(node_id: str, up: bool, depth: int, store: StoreChoice, as_json: bool) -> None:
-    """Print where a node came from, or what it led to, as a tree.
+def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as_json: bool) -> None:
+    """Print where a node came from, or what it led to, as a tree or a drawing.
 
     Walking up from an answer reaches its prompt, the documents and context it used, tool
     calls and their inputs, earlier answers it depended on, and the agents that handled
     them. A node reached twice is printed in full once, and later as "(see above)".
+    `--format html > lineage.html` writes a page that draws the graph with no network.
     """
     with _open_graph(store) as graph:
         found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
-    if as_json:
+    if as_json or fmt == "json":
         _echo_json(render.lineage_json(found))
+    elif fmt == "mermaid":
+        click.echo(to_mermaid(found), nl=False)
+    elif fmt == "dot":
+        click.echo(to_dot(found), nl=False)
+    elif fmt == "html":
+        click.echo(to_html(found, title=f"Lineage of {node_id}"), nl=False)
     else:
         click.echo(render.lineage_tree(found, color=_color()))
 
@@ -586,6 +603,9 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
     for s in states:
         when = f"applied {s.applied_at:%Y-%m-%d %H:%M:%S}" if s.applied_at else "pending"
         click.echo(f"V{s.version:04d} {s.name:<24} {when}")
+
+
+cli.add_command(report_command())
 
 
 def main() -> None:

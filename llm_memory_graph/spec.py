@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
+from ._textquery import parse_text_query
 from .schema import (
     Direction,
     Edge,
@@ -134,6 +135,13 @@ class NodeFilter(Model):
     @classmethod
     def _exists_keys_are_valid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         check_metadata(dict.fromkeys(value, 0))
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def _text_is_searchable(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_text_query(value)  # raises, naming what is wrong, before any I/O
         return value
 
     @model_validator(mode="after")

@@ -24,6 +24,8 @@ FILES = [
     ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
     ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
+    ("tests/contract/async_/test_query.py", "tests/contract/sync_/test_query.py"),
+    ("tests/contract/async_/test_aggregates.py", "tests/contract/sync_/test_aggregates.py"),
 ]
 
 SUBSTITUTIONS = [
@@ -49,6 +51,8 @@ SUBSTITUTIONS = [
     (r"Awaitable\[T\]", "T"),
     (r"Awaitable, ", ""),
     (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
+    (r"\bAsyncQuery\b", "Query"),
+    (r"\.astream\(", ".stream("),
     (r"\bAsyncGraphStore\b", "GraphStore"),
     (r"\bAsyncSQLiteStore\b", "SQLiteStore"),
     (r"\bAsyncIterator\b", "Iterator"),

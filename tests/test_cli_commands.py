@@ -464,3 +464,26 @@ def test_db_pointing_at_a_folder_prints_one_line_error(tmp_path: Path) -> None:
         1,
         f"Error: {tmp_path} is a folder; pass the database file's path to --db\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [
+        pytest.param("mermaid", "flowchart LR", id="mermaid"),
+        pytest.param("dot", 'digraph "lineage" {', id="dot"),
+        pytest.param("html", "<!DOCTYPE html>", id="html"),
+    ],
+)
+def test_lineage_can_be_drawn_as_mermaid_dot_or_html(seeded: Seeded, fmt: str, start: str) -> None:
+    result = _invoke("lineage", seeded.demo.answer_id, "--format", fmt, "--db", seeded.db)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(start)
+    assert seeded.demo.answer_id in result.output
+
+
+def test_lineage_format_json_is_the_same_as_the_json_flag(seeded: Seeded) -> None:
+    by_format = _invoke("lineage", seeded.demo.answer_id, "--format", "json", "--db", seeded.db)
+    by_flag = _invoke("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db)
+
+    assert by_format.output == by_flag.output

@@ -30,7 +30,7 @@ def test_the_group_has_help() -> None:
 
 
 def test_the_group_has_every_expected_command() -> None:
-    assert _COMMANDS == ["demo", "find", "lineage", "migrate", "show", "stats", "transcript"]
+    assert _COMMANDS == ["demo", "find", "lineage", "migrate", "report", "show", "stats", "transcript"]
 
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)

@@ -15,14 +15,27 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
 
 
-@pytest.mark.parametrize(
-    "code", [pytest.param(c, id=f"example-{i}") for i, c in enumerate(_blocks("python"))]
-)
+def _sections_with_python() -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    for section in re.split(r"^## ", README, flags=re.MULTILINE)[1:]:
+        title = section.splitlines()[0].strip()
+        blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+        if blocks:
+            sections[title] = blocks
+    return sections
+
+
+SECTIONS = _sections_with_python()
+
+
+@pytest.mark.parametrize(("title", "blocks"), list(SECTIONS.items()), ids=list(SECTIONS))
 def test_every_python_example_in_the_readme_runs(
-    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    title: str, blocks: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md", "exec"), {})
+    namespace: dict[str, object] = {}
+    for i, code in enumerate(blocks):  # one section's examples build on each other
+        exec(compile(code, f"README.md ({title}, example {i + 1})", "exec"), namespace)
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:

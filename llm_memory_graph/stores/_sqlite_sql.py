@@ -52,9 +52,11 @@ __all__ = [
     "UPGRADES",
     "Statement",
     "count_statement",
+    "filter_conditions",
     "lineage_walk_sql",
     "page_statement",
     "search_statement",
+    "where_sql",
 ]
 
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
@@ -306,7 +308,7 @@ _JSON_EQUALS = ("provider", "status", "finish_reason")
 _COLUMN_EQUALS = ("conversation_id", "agent_id", "user_id", "name")
 
 
-def _conditions(
+def filter_conditions(
     spec: NodeFilter, *, drive_by_metadata: bool
 ) -> tuple[str, list[str], list[Any], tuple[str, str]]:
     """Return the FROM clause, the WHERE conditions, their parameters, and the columns that
@@ -370,13 +372,13 @@ def _conditions(
     return source, where, params, order
 
 
-def _where(conditions: list[str]) -> str:
+def where_sql(conditions: list[str]) -> str:
     return " AND ".join(conditions) or "1"
 
 
 def page_statement(spec: NodeFilter, *, after: tuple[int, str] | None, limit: int) -> Statement:
     """The page query of a filter ordered by time; ``after`` is the cursor's (micros, id)."""
-    source, where, params, (first, second) = _conditions(spec, drive_by_metadata=True)
+    source, where, params, (first, second) = filter_conditions(spec, drive_by_metadata=True)
     if spec.text is not None:
         where.append("n.rowid IN (SELECT rowid FROM node_fts WHERE node_fts MATCH ?)")
         params.append(parse_text_query(spec.text).fts5())
@@ -385,18 +387,18 @@ def page_statement(spec: NodeFilter, *, after: tuple[int, str] | None, limit: in
         where.append(f"({first}, {second}) {'<' if descending else '>'} (?, ?)")
         params += list(after)
     direction = " DESC" if descending else ""
-    text = f"SELECT n.data FROM {source} WHERE {_where(where)} ORDER BY {first}{direction}, {second}{direction} LIMIT ?"
+    text = f"SELECT n.data FROM {source} WHERE {where_sql(where)} ORDER BY {first}{direction}, {second}{direction} LIMIT ?"
     return Statement(text, [*params, limit])
 
 
 def search_statement(spec: NodeFilter, *, after: tuple[float, str] | None, limit: int) -> Statement:
     """The page query of a text search ordered by relevance (bm25, lower is better), then id."""
     assert spec.text is not None
-    _, where, params, _ = _conditions(spec, drive_by_metadata=False)
+    _, where, params, _ = filter_conditions(spec, drive_by_metadata=False)
     inner = (
         "SELECT n.data AS data, n.id AS id, bm25(node_fts) AS score "
         "FROM node_fts JOIN nodes n ON n.rowid = node_fts.rowid "
-        f"WHERE node_fts MATCH ? AND {_where(where)}"
+        f"WHERE node_fts MATCH ? AND {where_sql(where)}"
     )
     params = [parse_text_query(spec.text).fts5(), *params]
     outer = ""
@@ -408,8 +410,8 @@ def search_statement(spec: NodeFilter, *, after: tuple[float, str] | None, limit
 
 def count_statement(spec: NodeFilter) -> Statement:
     """How many nodes match a filter."""
-    source, where, params, _ = _conditions(spec, drive_by_metadata=True)
+    source, where, params, _ = filter_conditions(spec, drive_by_metadata=True)
     if spec.text is not None:
         where.append("n.rowid IN (SELECT rowid FROM node_fts WHERE node_fts MATCH ?)")
         params.append(parse_text_query(spec.text).fts5())
-    return Statement(f"SELECT count(*) FROM {source} WHERE {_where(where)}", params)
+    return Statement(f"SELECT count(*) FROM {source} WHERE {where_sql(where)}", params)

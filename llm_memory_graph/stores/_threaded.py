@@ -10,7 +10,18 @@ from typing import Any, TypeVar
 
 from ..errors import GraphClosedError
 from ..schema import Direction, Edge, EdgeType, Node
-from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Page, Stats, Subgraph
+from ..spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Page,
+    Stats,
+    Subgraph,
+)
 from ._common import aiter_pages
 from .base import GraphStore
 
@@ -92,6 +103,10 @@ class AsyncThreadedStore:
     async def count_nodes(self, filter: NodeFilter) -> int:
         """See ``GraphStore.count_nodes``."""
         return await self._run(self._store.count_nodes, filter)
+
+    async def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
+        """See ``GraphStore.aggregate``."""
+        return await self._run(self._store.aggregate, filter, by)
 
     async def shortest_path(
         self,

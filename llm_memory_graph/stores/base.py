@@ -11,7 +11,18 @@ from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from ..schema import Direction, Edge, EdgeType, Node
-from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Page, Stats, Subgraph
+from ..spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Page,
+    Stats,
+    Subgraph,
+)
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
 
@@ -108,6 +119,22 @@ class GraphStore(Protocol):
 
     def count_nodes(self, filter: NodeFilter) -> int:
         """Return how many nodes match ``filter`` (its order is ignored)."""
+        ...
+
+    def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
+        """Return totals of the completions matching ``filter``, one row per group of ``by``.
+
+        Groups are keyed by each grouping in ``by`` (see ``GroupBy`` and ``AggregateRow``:
+        a completion's model is its response model, else its requested one; its template
+        version is the smallest id among those its prompts INSTANTIATE; time buckets are
+        UTC). Rows come sorted by their keys in ``by`` order, ``None`` first. With no
+        groupings there is exactly one row, of zeros when nothing matches; otherwise only
+        groups with completions are listed. The filter's order is ignored.
+
+        :raises InvalidInputError: if ``filter.types`` asks for anything but completions,
+            ``filter.text`` is set (a search cannot be aggregated), or a grouping in ``by``
+            is unknown or repeated.
+        """
         ...
 
     def shortest_path(
@@ -216,6 +243,10 @@ class AsyncGraphStore(Protocol):
 
     async def count_nodes(self, filter: NodeFilter) -> int:
         """See ``GraphStore.count_nodes``."""
+        ...
+
+    async def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
+        """See ``GraphStore.aggregate``."""
         ...
 
     async def shortest_path(

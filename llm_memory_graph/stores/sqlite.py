@@ -33,8 +33,21 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..schema import Direction, Edge, EdgeType, Node, NodeType, parse_edge, parse_node
-from ..spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Order, Page, Stats, Subgraph
+from ..spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Order,
+    Page,
+    Stats,
+    Subgraph,
+)
 from . import _sqlite_sql as sql
+from ._aggregate import aggregate_row, check_aggregate, finish, population
 from ._common import (
     PathSearch,
     Step,
@@ -47,6 +60,7 @@ from ._common import (
     path_types,
     ranked_page_of,
 )
+from ._sqlite_aggregate import aggregate_statement
 from ._threaded import AsyncThreadedStore
 from ._upsert import (
     ConversationState,
@@ -361,6 +375,16 @@ class SQLiteStore:
         with self._lock:
             (count,) = self._execute("count_nodes", statement.text, statement.params).fetchone()
         return int(count)
+
+    def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
+        """See ``GraphStore.aggregate``: one statement, grouped and ranked inside SQLite."""
+        groupings = check_aggregate(filter, by)
+        statement = aggregate_statement(population(filter), groupings)
+        with self._lock:
+            cursor = self._execute("aggregate", statement.text, statement.params)
+            names = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        return finish(groupings, [aggregate_row(groupings, dict(zip(names, r, strict=True))) for r in rows])
 
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
         """See ``GraphStore.iter_nodes``."""

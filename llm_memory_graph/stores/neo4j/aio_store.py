@@ -35,7 +35,20 @@ from ...errors import (
     NodeNotFoundError,
 )
 from ...schema import Direction, Edge, EdgeType, Node, NodeType
-from ...spec import Deleted, GraphPath, Lineage, Neighbor, NodeFilter, Order, Page, Stats, Subgraph
+from ...spec import (
+    AggregateRow,
+    Deleted,
+    GraphPath,
+    GroupBy,
+    Lineage,
+    Neighbor,
+    NodeFilter,
+    Order,
+    Page,
+    Stats,
+    Subgraph,
+)
+from .._aggregate import aggregate_row, check_aggregate, finish, population
 from .._common import (
     PathSearch,
     Step,
@@ -380,6 +393,17 @@ class AsyncNeo4jStore:
             return int(row["count"])
 
         return await self._transact(work, write=False)
+
+    async def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
+        """See ``GraphStore.aggregate``: grouped, summed and ranked by one Cypher query."""
+        groupings = check_aggregate(filter, by)
+        params = filter_parameters(population(filter), None)
+
+        async def work(tx: neo4j.AsyncManagedTransaction) -> list[AggregateRow]:
+            rows = await self._query(tx, "aggregate_completions", by=[g.value for g in groupings], **params)
+            return [aggregate_row(groupings, r.data()) for r in rows]
+
+        return finish(groupings, await self._transact(work, write=False))
 
     async def _search(self, tx: neo4j.AsyncManagedTransaction, filter: NodeFilter) -> dict[str, float]:
         """The full-text hits of the filter's search, by id, with their scores."""
