@@ -60,6 +60,7 @@ class QueryCache:
         self._lock = threading.Lock()
         self._hits = 0
         self._misses = 0
+        self._token: int | None = None
 
     def get(self, key: Hashable) -> tuple[bool, Any]:
         """Return ``(True, value)`` for a live entry, else ``(False, None)``."""
@@ -82,6 +83,15 @@ class QueryCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def check_token(self, token: int | None) -> None:
+        """Forget every entry if the store's change token moved since the last call."""
+        if token is None:
+            return
+        with self._lock:
+            if token != self._token:
+                self._entries.clear()
+                self._token = token
 
     def clear(self) -> None:
         """Forget every entry (the graph calls this on every write)."""

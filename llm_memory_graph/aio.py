@@ -787,6 +787,7 @@ class AsyncMemoryGraph:
         require_open(self._state)
         if self._cache is None:
             return await call(*args, **kwargs)
+        self._cache.check_token(await self._store.change_token())
         hit, value = self._cache.get(key)
         if hit:
             return value  # type: ignore[no-any-return]

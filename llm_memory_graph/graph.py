@@ -787,6 +787,7 @@ class MemoryGraph:
         require_open(self._state)
         if self._cache is None:
             return call(*args, **kwargs)
+        self._cache.check_token(self._store.change_token())
         hit, value = self._cache.get(key)
         if hit:
             return value  # type: ignore[no-any-return]

@@ -273,3 +273,11 @@ def test_lineage_default_edge_types_leave_out_structure_and_time() -> None:
     to_source, to_target = lineage_steps(Direction.UP, None)
     assert EdgeType.CONTAINS not in {*to_source, *to_target}
     assert EdgeType.PRECEDES not in {*to_source, *to_target}
+
+
+def test_a_cached_read_sees_another_graphs_write_at_once(db_path: Path) -> None:
+    with MemoryGraph.open(db_path) as reader, MemoryGraph.open(db_path) as writer:
+        reader.add_prompt("first")
+        assert reader.query().types("Prompt").count() == 1
+        writer.add_prompt("second")
+        assert reader.query().types("Prompt").count() == 2

@@ -137,6 +137,10 @@ class AsyncThreadedStore:
         """See ``GraphStore.stats``."""
         return await self._run(self._store.stats)
 
+    async def change_token(self) -> int | None:
+        """See ``GraphStore.change_token``."""
+        return await self._run(self._store.change_token)
+
     async def aclose(self) -> None:
         """Close the wrapped store on its thread, then let the thread end."""
         if self._closed:

@@ -182,6 +182,12 @@ class GraphStore(Protocol):
         """Return how many nodes and edges of each type the store holds."""
         ...
 
+    def change_token(self) -> int | None:
+        """Return a number that changes when another connection commits a write, or
+        ``None`` when the store cannot tell cheaply (read caches then rely on expiry).
+        """
+        ...
+
     def close(self) -> None:
         """Release the store's connections; using the store afterwards is an error."""
         ...
@@ -274,6 +280,10 @@ class AsyncGraphStore(Protocol):
 
     async def stats(self) -> Stats:
         """See ``GraphStore.stats``."""
+        ...
+
+    async def change_token(self) -> int | None:
+        """See ``GraphStore.change_token``."""
         ...
 
     async def aclose(self) -> None:

@@ -205,6 +205,14 @@ class SQLiteStore:
             raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
         conn.execute(sql.CREATE_DOOMED)
 
+    def change_token(self) -> int | None:
+        """See ``GraphStore.change_token``: SQLite's ``data_version``, which changes when
+        another connection (another graph, another process) commits to the file.
+        """
+        with self._lock:
+            (version,) = self._execute("data_version", "PRAGMA data_version").fetchone()
+        return int(version)
+
     def close(self) -> None:
         """Close the file; later calls raise ``GraphClosedError``. Closing twice is allowed."""
         with self._lock:

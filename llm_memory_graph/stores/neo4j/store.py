@@ -128,6 +128,10 @@ class Neo4jStore:
         """The driver the store runs queries through (to hand to neomodel, say)."""
         return self._driver
 
+    def change_token(self) -> int | None:
+        """See ``GraphStore.change_token``: Neo4j has no cheap one, so read caches expire."""
+        return None
+
     def close(self) -> None:
         """Close the driver (unless it was handed in); later calls raise ``GraphClosedError``."""
         if not self._closed:
