@@ -23,6 +23,7 @@ from ._facade import (
     ref_id,
     require_open,
 )
+from .aio_templates import _AsyncTemplateMethods
 from .errors import InvalidInputError
 from .query import AsyncQuery
 from .schema import (
@@ -76,7 +77,7 @@ __all__ = ["AsyncMemoryGraph"]
 T = TypeVar("T")
 
 
-class AsyncMemoryGraph:
+class AsyncMemoryGraph(_AsyncTemplateMethods):
     """Record what an LLM system does as a graph, and ask where its answers came from.
 
         async with AsyncMemoryGraph.open("graph.db") as graph:

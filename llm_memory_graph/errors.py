@@ -13,11 +13,22 @@ working in code that does not know this library.
     * EdgeNotFoundError
   * StoreError
     * StoreUnavailableError
+      * StoreReadOnlyError
+      * StoreFullError
     * StoreTimeoutError
     * StoreCorruptError
     * SchemaVersionError
     * MigrationError
     * ConstraintError
+  * BatchError
+    * BatchWriteError
+    * BufferFullError
+    * BufferedWriteError
+    * FlushTimeoutError (TimeoutError)
+  * TemplateError
+    * TemplateNotFoundError (LookupError)
+    * TemplateRenderError (ValueError)
+    * TemplateInheritanceError
   * UsageError (RuntimeError)
     * GraphClosedError
 """
@@ -27,9 +38,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "BatchError",
+    "BatchWriteError",
+    "BufferFullError",
+    "BufferedWriteError",
     "ConstraintError",
     "EdgeEndpointError",
     "EdgeNotFoundError",
+    "FlushTimeoutError",
     "GraphClosedError",
     "InvalidCursorError",
     "InvalidInputError",
@@ -40,8 +56,14 @@ __all__ = [
     "SchemaVersionError",
     "StoreCorruptError",
     "StoreError",
+    "StoreFullError",
+    "StoreReadOnlyError",
     "StoreTimeoutError",
     "StoreUnavailableError",
+    "TemplateError",
+    "TemplateInheritanceError",
+    "TemplateNotFoundError",
+    "TemplateRenderError",
     "UsageError",
 ]
 
@@ -122,6 +144,14 @@ class StoreUnavailableError(StoreError):
     """Raised when the store cannot be opened or reached (missing folder, read-only file)."""
 
 
+class StoreReadOnlyError(StoreUnavailableError):
+    """Raised when the store can be read but not written (a read-only file, mount or connection)."""
+
+
+class StoreFullError(StoreUnavailableError):
+    """Raised when the disk, or the store's size limit, is full; the failed write was rolled back."""
+
+
 class StoreTimeoutError(StoreError):
     """Raised when the store stayed locked or busy for longer than the configured timeout."""
 
@@ -149,6 +179,116 @@ class MigrationError(StoreError):
 
 class ConstraintError(StoreError):
     """Raised when a write breaks a store constraint the input checks could not foresee."""
+
+
+# ---------------------------------------------------------------- batches and buffered writers
+
+
+class BatchError(MemoryGraphError):
+    """Raised when a batch or a buffered writer could not write what was recorded in it."""
+
+
+class BatchWriteError(BatchError):
+    """Raised when one chunk of a batch failed; the chunks before it stay committed.
+
+    ``chunk`` is the failed chunk's number (1-based) out of ``chunks``; ``nodes_written``
+    and ``edges_written`` count what the committed chunks before it wrote; ``error`` is the
+    store's own error (also the ``__cause__``), such as an ``EdgeEndpointError``.
+    """
+
+    def __init__(
+        self, error: MemoryGraphError, *, chunk: int, chunks: int, nodes_written: int, edges_written: int
+    ) -> None:
+        self.error = error
+        self.chunk = chunk
+        self.chunks = chunks
+        self.nodes_written = nodes_written
+        self.edges_written = edges_written
+        kept = (
+            "nothing was written"
+            if chunk == 1
+            else f"chunks 1-{chunk - 1} stay written ({nodes_written} nodes, {edges_written} edges)"
+        )
+        super().__init__(f"batch chunk {chunk} of {chunks} failed and was rolled back; {kept}: {error}")
+
+
+class BufferFullError(BatchError):
+    """Raised when a buffered writer's queue is full and its ``on_full`` policy is ``"raise"``;
+    nothing of the call was recorded.
+    """
+
+    def __init__(self, *, max_items: int, items: int) -> None:
+        self.max_items = max_items
+        self.items = items
+        super().__init__(
+            f"the buffered writer's queue is full ({max_items} items); the {items} item(s) of this "
+            "call were not recorded"
+        )
+
+
+class BufferedWriteError(BatchError):
+    """Raised on the next call (or on close) after a buffered writer failed to write items
+    it had accepted; the call that raises records nothing.
+
+    ``errors`` holds the errors the writer met (the first ten), ``items`` counts the nodes
+    and edges it could not write since the last report.
+    """
+
+    def __init__(self, errors: Sequence[BaseException], *, items: int) -> None:
+        self.errors = list(errors)
+        self.items = items
+        first = self.errors[0] if self.errors else None
+        more = f" (and {len(self.errors) - 1} more error(s))" if len(self.errors) > 1 else ""
+        super().__init__(f"the buffered writer could not write {items} item(s): {first}{more}")
+
+
+class FlushTimeoutError(BatchError, TimeoutError):
+    """Raised when ``flush(timeout)`` or ``close(timeout)`` ran out of time before the
+    buffered writer wrote everything recorded before the call.
+    """
+
+    def __init__(self, *, timeout: float, pending: int) -> None:
+        self.timeout = timeout
+        self.pending = pending
+        super().__init__(f"{pending} item(s) were still unwritten after {timeout:g} s")
+
+
+# ---------------------------------------------------------------- templates
+
+
+class TemplateError(MemoryGraphError):
+    """Raised when a prompt template cannot be found, resolved or rendered."""
+
+
+class TemplateNotFoundError(TemplateError, LookupError):
+    """Raised when a template name, version or label does not exist."""
+
+    def __init__(self, name: str, what: str | None = None) -> None:
+        self.name = name
+        self.what = what
+        super().__init__(f"no template {name!r}" if what is None else f"template {name!r} has no {what}")
+
+
+class TemplateRenderError(TemplateError, ValueError):
+    """Raised when variables are missing, unknown or of the wrong type, the text is not valid
+    Jinja, or the template reaches for something the sandbox forbids.
+
+    ``variable`` names the variable at fault when there is one.
+    """
+
+    def __init__(self, message: str, *, template: str, variable: str | None = None) -> None:
+        self.template = template
+        self.variable = variable
+        where = f"{template}: variable {variable!r}" if variable else template
+        super().__init__(f"{where}: {message}")
+
+
+class TemplateInheritanceError(TemplateError):
+    """Raised when a version's chain of parents loops back on itself or names a missing version."""
+
+    def __init__(self, message: str, *, version_id: str) -> None:
+        self.version_id = version_id
+        super().__init__(f"template version {version_id}: {message}")
 
 
 # ---------------------------------------------------------------- usage

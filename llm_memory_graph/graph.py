@@ -23,6 +23,7 @@ from ._facade import (
     ref_id,
     require_open,
 )
+from .graph_templates import _TemplateMethods
 from .errors import InvalidInputError
 from .query import Query
 from .schema import (
@@ -76,7 +77,7 @@ __all__ = ["MemoryGraph"]
 T = TypeVar("T")
 
 
-class MemoryGraph:
+class MemoryGraph(_TemplateMethods):
     """Record what an LLM system does as a graph, and ask where its answers came from.
 
         with MemoryGraph.open("graph.db") as graph:

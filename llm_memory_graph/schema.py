@@ -63,6 +63,7 @@ __all__ = [
     "HandledBy",
     "Inherits",
     "Instantiates",
+    "Labels",
     "MetadataScalar",
     "Model",
     "Node",
@@ -124,6 +125,7 @@ class EdgeType(StrEnum):
     HANDLED_BY = "HANDLED_BY"
     TRANSFERS_TO = "TRANSFERS_TO"
     RATES = "RATES"
+    LABELS = "LABELS"
 
 
 class Direction(StrEnum):
@@ -410,7 +412,9 @@ class TemplateVersion(NodeBase):
 
     type: Literal[NodeType.TEMPLATE_VERSION] = NodeType.TEMPLATE_VERSION
     template_id: NodeId
-    version: Positive
+    version: Positive | None = Field(
+        default=None, description="1, 2, 3 ... per template; assigned by the store."
+    )
     body: str
     variables: list[VariableSpec] = Field(default_factory=list)
     semver: str | None = None
@@ -550,6 +554,17 @@ class TransfersTo(EdgeBase):
     conversation_id: NodeId | None = None
 
 
+class Labels(EdgeBase):
+    """Template -> the version a label ("production", "staging") pointed at from this edge's
+    ``created_at`` on; a move adds an edge, so the edges are the label's history.
+    """
+
+    type: Literal[EdgeType.LABELS] = EdgeType.LABELS
+    label: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")]
+    actor: str | None = Field(default=None, description="Who moved the label.")
+    reason: str | None = Field(default=None, description="Why the label moved.")
+
+
 class Rates(EdgeBase):
     """Feedback -> the completion or prompt it judges."""
 
@@ -568,7 +583,8 @@ Edge = Annotated[
     | Inherits
     | HandledBy
     | TransfersTo
-    | Rates,
+    | Rates
+    | Labels,
     Field(discriminator="type"),
 ]
 
@@ -585,6 +601,7 @@ _EDGE_CLASSES: dict[EdgeType, type[EdgeBase]] = {
     EdgeType.HANDLED_BY: HandledBy,
     EdgeType.TRANSFERS_TO: TransfersTo,
     EdgeType.RATES: Rates,
+    EdgeType.LABELS: Labels,
 }
 
 
@@ -631,6 +648,7 @@ EDGE_RULES: Mapping[EdgeType, EdgeRule] = {
     EdgeType.HANDLED_BY: EdgeRule(_pairs(_WORK, {_T.AGENT}), "target"),
     EdgeType.TRANSFERS_TO: EdgeRule(_pairs({_T.AGENT}, {_T.AGENT}), "source"),
     EdgeType.RATES: EdgeRule(_pairs({_T.FEEDBACK}, {_T.COMPLETION, _T.PROMPT, _T.TOOL_INVOCATION}), "target"),
+    EdgeType.LABELS: EdgeRule(_pairs({_T.PROMPT_TEMPLATE}, {_T.TEMPLATE_VERSION}), "target"),
 }
 
 #: Edge types the store derives from node fields; callers never write them.
@@ -642,6 +660,7 @@ MANAGED_EDGE_TYPES: frozenset[EdgeType] = frozenset(
 LINEAGE_EDGE_TYPES: frozenset[EdgeType] = frozenset(EdgeType) - {
     EdgeType.CONTAINS,
     EdgeType.PRECEDES,
+    EdgeType.LABELS,
 }
 
 # ---------------------------------------------------------------- parsing helpers

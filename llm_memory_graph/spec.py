@@ -22,6 +22,7 @@ from .schema import (
     Node,
     NodeId,
     NodeType,
+    TemplateVersion,
     UtcDatetime,
     check_metadata,
     node_class,
@@ -42,6 +43,8 @@ __all__ = [
     "RangeField",
     "Stats",
     "Subgraph",
+    "TemplateVersionInfo",
+    "VersionStats",
 ]
 
 
@@ -199,6 +202,32 @@ class AggregateRow(Model):
     def error_rate(self) -> float:
         """Share of the group's completions that recorded an error (0 when there are none)."""
         return self.errors / self.completions if self.completions else 0.0
+
+
+class TemplateVersionInfo(Model):
+    """A version in a template's history, with the labels that point at it now."""
+
+    version: TemplateVersion
+    labels: list[str]
+
+
+class VersionStats(Model):
+    """How one template version did: its uses, and its completions' speed, cost and ratings."""
+
+    version: int
+    version_id: str
+    uses: int
+    completions: int
+    errors: int
+    error_rate: float
+    latency_p50_ms: float | None
+    latency_p95_ms: float | None
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+    cost_usd: float
+    feedback_count: int
+    feedback_avg: float | None
 
 
 class Page(Model):

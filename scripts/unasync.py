@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, generated sync file), relative to the repository root.
 FILES = [
     ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
+    ("llm_memory_graph/aio_templates.py", "llm_memory_graph/graph_templates.py"),
     ("llm_memory_graph/stores/neo4j/aio_store.py", "llm_memory_graph/stores/neo4j/store.py"),
     ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
@@ -52,6 +53,9 @@ SUBSTITUTIONS = [
     (r"Awaitable, ", ""),
     (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
     (r"\bAsyncQuery\b", "Query"),
+    (r"\b_AsyncTemplateMethods\b", "_TemplateMethods"),
+    (r"from \.aio_templates import", "from .graph_templates import"),
+    (r"the source ``graph_templates.py`` is generated from\.", "generated from ``aio_templates.py``."),
     (r"\.astream\(", ".stream("),
     (r"\bAsyncGraphStore\b", "GraphStore"),
     (r"\bAsyncSQLiteStore\b", "SQLiteStore"),

@@ -186,6 +186,7 @@ def test_every_edge_type_round_trips_through_neo4j_properties(edge_type: EdgeTyp
         EdgeType.DERIVED_FROM: {"reason": "shorter"},
         EdgeType.INSTANTIATES: {"variables": {"x": [1]}},
         EdgeType.TRANSFERS_TO: {"reason": "r", "conversation_id": NODE},
+        EdgeType.LABELS: {"label": "production", "actor": "ana", "reason": "better"},
     }.get(edge_type, {})
     edge = edge_class(edge_type)(source_id=NODE, target_id=OTHER, metadata={"k": True}, **extra)
     props = edge_properties(edge)  # type: ignore[arg-type]

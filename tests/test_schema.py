@@ -106,6 +106,7 @@ DESIGN_INPUT_END = {
     EdgeType.PRECEDES: "source",
     EdgeType.RATES: "target",
     EdgeType.CONTAINS: "source",
+    EdgeType.LABELS: "target",
 }
 
 

@@ -35,3 +35,6 @@ RETURN 'TRANSFERS_TO' AS type, count(r) AS count
 UNION ALL
 MATCH ()-[r:RATES]->()
 RETURN 'RATES' AS type, count(r) AS count
+UNION ALL
+MATCH ()-[r:LABELS]->()
+RETURN 'LABELS' AS type, count(r) AS count

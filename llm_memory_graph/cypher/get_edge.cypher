@@ -35,3 +35,6 @@ RETURN type(r) AS type, properties(r) AS props, s.id AS source_id, t.id AS targe
 UNION ALL
 MATCH (s:GraphNode)-[r:RATES {id: $id}]->(t:GraphNode)
 RETURN type(r) AS type, properties(r) AS props, s.id AS source_id, t.id AS target_id
+UNION ALL
+MATCH (s:GraphNode)-[r:LABELS {id: $id}]->(t:GraphNode)
+RETURN type(r) AS type, properties(r) AS props, s.id AS source_id, t.id AS target_id

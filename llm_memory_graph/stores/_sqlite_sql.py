@@ -36,6 +36,7 @@ __all__ = [
     "INSERT_TEXT",
     "LINEAGE_EDGES",
     "MARK_CONVERSATION_DOOMED",
+    "MAX_TEMPLATE_VERSION",
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
     "NODE_TYPE",
@@ -45,6 +46,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SCHEMA_VERSION_FOUND",
     "SET_CONVERSATION_STATE",
+    "TEMPLATE_VERSION_BY_HASH",
     "TEXT_TYPES",
     "TRANSCRIPT",
     "UPDATE_EDGE",
@@ -60,12 +62,20 @@ __all__ = [
 ]
 
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _CREATE_FTS = """
 CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
     content, title, tokenize = 'unicode61 remove_diacritics 2'
 )"""
+
+_TEMPLATE_INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS nodes_template_name ON nodes (name) WHERE type = 'PromptTemplate'",
+    "CREATE UNIQUE INDEX IF NOT EXISTS nodes_template_version ON nodes "
+    "(json_extract(data, '$.template_id'), json_extract(data, '$.version')) WHERE type = 'TemplateVersion'",
+    "CREATE INDEX IF NOT EXISTS nodes_template_hash ON nodes "
+    "(json_extract(data, '$.template_id'), json_extract(data, '$.content_hash')) WHERE type = 'TemplateVersion'",
+)
 
 #: Statements that bring a file from the version before each key to that version.
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -76,6 +86,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "SELECT rowid, json_extract(data, '$.content'), json_extract(data, '$.title') FROM nodes "
         "WHERE type IN ('Prompt', 'Completion', 'Document', 'Context')",
     ),
+    3: _TEMPLATE_INDEXES,
 }
 
 CREATE_SCHEMA = """
@@ -136,7 +147,7 @@ CREATE INDEX IF NOT EXISTS edges_target ON edges (target_id, type);
 CREATE INDEX IF NOT EXISTS edges_type ON edges (type);
 CREATE INDEX IF NOT EXISTS edges_conversation ON edges (conversation_id)
     WHERE conversation_id IS NOT NULL;
-""" + _CREATE_FTS.strip()
+""" + ";\n".join([_CREATE_FTS.strip(), *_TEMPLATE_INDEXES])
 
 HAS_SCHEMA_VERSION = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
 
@@ -242,6 +253,19 @@ UNION
 SELECT data FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
 UNION
 SELECT data FROM edges WHERE conversation_id = ?1
+"""
+
+#: A template's version with this content, if it was published before.
+TEMPLATE_VERSION_BY_HASH = """
+SELECT data FROM nodes
+WHERE type = 'TemplateVersion' AND json_extract(data, '$.template_id') = ?
+  AND json_extract(data, '$.content_hash') = ?
+"""
+
+#: A template's newest version number (null before the first).
+MAX_TEMPLATE_VERSION = """
+SELECT max(json_extract(data, '$.version')) FROM nodes
+WHERE type = 'TemplateVersion' AND json_extract(data, '$.template_id') = ?
 """
 
 TRANSCRIPT = "SELECT data FROM nodes WHERE conversation_id = ? ORDER BY sequence"

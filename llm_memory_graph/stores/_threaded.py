@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..errors import GraphClosedError
-from ..schema import Direction, Edge, EdgeType, Node
+from ..schema import Direction, Edge, EdgeType, Node, TemplateVersion
 from ..spec import (
     AggregateRow,
     Deleted,
@@ -136,6 +136,12 @@ class AsyncThreadedStore:
     async def stats(self) -> Stats:
         """See ``GraphStore.stats``."""
         return await self._run(self._store.stats)
+
+    async def publish_version(
+        self, version: TemplateVersion, *, parent_id: str | None = None
+    ) -> tuple[TemplateVersion, bool]:
+        """See ``GraphStore.publish_version``."""
+        return await self._run(self._store.publish_version, version, parent_id=parent_id)
 
     async def change_token(self) -> int | None:
         """See ``GraphStore.change_token``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from ..schema import Direction, Edge, EdgeType, Node
+from ..schema import Direction, Edge, EdgeType, Node, TemplateVersion
 from ..spec import (
     AggregateRow,
     Deleted,
@@ -182,6 +182,19 @@ class GraphStore(Protocol):
         """Return how many nodes and edges of each type the store holds."""
         ...
 
+    def publish_version(
+        self, version: TemplateVersion, *, parent_id: str | None = None
+    ) -> tuple[TemplateVersion, bool]:
+        """Publish a template version atomically: if the template already has a version
+        with the same ``content_hash``, return it; else number this one next (1, 2, 3 ...
+        per template, whatever number it carries) and write it, with an INHERITS edge to
+        ``parent_id`` when given.
+
+        :returns: the stored version, and whether it was created now.
+        :raises NodeNotFoundError: if the template or the parent does not exist.
+        """
+        ...
+
     def change_token(self) -> int | None:
         """Return a number that changes when another connection commits a write, or
         ``None`` when the store cannot tell cheaply (read caches then rely on expiry).
@@ -280,6 +293,12 @@ class AsyncGraphStore(Protocol):
 
     async def stats(self) -> Stats:
         """See ``GraphStore.stats``."""
+        ...
+
+    async def publish_version(
+        self, version: TemplateVersion, *, parent_id: str | None = None
+    ) -> tuple[TemplateVersion, bool]:
+        """See ``GraphStore.publish_version``."""
         ...
 
     async def change_token(self) -> int | None:

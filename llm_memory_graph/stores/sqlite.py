@@ -32,7 +32,17 @@ from ..errors import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from ..schema import Direction, Edge, EdgeType, Node, NodeType, parse_edge, parse_node
+from ..schema import (
+    Direction,
+    Edge,
+    EdgeType,
+    Inherits,
+    Node,
+    NodeType,
+    TemplateVersion,
+    parse_edge,
+    parse_node,
+)
 from ..spec import (
     AggregateRow,
     Deleted,
@@ -242,8 +252,14 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """Hold the lock and an immediate (write-locked) transaction; roll back on any error."""
+        """Hold the lock and an immediate (write-locked) transaction; roll back on any error.
+
+        Nested use joins the transaction already open, so one write can build on another.
+        """
         with self._lock:
+            if self._conn().in_transaction:
+                yield
+                return
             self._execute("begin", "BEGIN IMMEDIATE")
             try:
                 yield
@@ -295,6 +311,29 @@ class SQLiteStore:
                 [(_edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
             )
         return plan.stored
+
+    def publish_version(
+        self, version: TemplateVersion, *, parent_id: str | None = None
+    ) -> tuple[TemplateVersion, bool]:
+        """See ``GraphStore.publish_version``."""
+        with self._write():
+            self._require(version.template_id, NodeType.PROMPT_TEMPLATE, field="template")
+            if parent_id is not None:
+                self._require(parent_id, NodeType.TEMPLATE_VERSION, field="parent")
+            same = self._execute(
+                "template_version_by_hash",
+                sql.TEMPLATE_VERSION_BY_HASH,
+                (version.template_id, version.content_hash),
+            ).fetchone()
+            if same is not None:
+                return parse_node(same[0]), False  # type: ignore[return-value]
+            (top,) = self._execute(
+                "max_template_version", sql.MAX_TEMPLATE_VERSION, (version.template_id,)
+            ).fetchone()
+            numbered = version.model_copy(update={"version": (top or 0) + 1})
+            edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
+            (stored,) = self.upsert([numbered], edges)
+        return stored, True  # type: ignore[return-value]
 
     def _existing_nodes(self, ids: set[str]) -> tuple[dict[str, ExistingNode], dict[str, ConversationState]]:
         found: dict[str, ExistingNode] = {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from .._retry import RetryPolicy
+
 __all__ = ["NEO4J_SCHEMES", "Neo4jSettings", "RetryPolicy", "is_neo4j_uri"]
 
 #: URI schemes the official driver accepts.
@@ -60,24 +62,3 @@ class Neo4jSettings:
     def auth(self) -> tuple[str, str] | None:
         """The driver's ``auth`` argument: ``None`` when no password is set."""
         return None if self.password is None else (self.user, self.password)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How transient failures (lost connections, deadlocks, leader changes) are retried.
-
-    :param attempts: tries in all, the first included (default 5).
-    :param backoff: seconds; the wait before try *n* is random in [0, backoff * 2**n],
-        jittered so that writers that deadlocked each other do not collide again.
-    :param max_backoff: the longest single wait, in seconds (default 2).
-    """
-
-    attempts: int = 5
-    backoff: float = 0.05
-    max_backoff: float = 2.0
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError("attempts must be at least 1")
-        if self.backoff < 0 or self.max_backoff < 0:
-            raise ValueError("waits cannot be negative")

@@ -34,7 +34,7 @@ from ...errors import (
     MigrationError,
     NodeNotFoundError,
 )
-from ...schema import Direction, Edge, EdgeType, Node, NodeType
+from ...schema import Direction, Edge, EdgeType, Inherits, Node, NodeType, TemplateVersion
 from ...spec import (
     AggregateRow,
     Deleted,
@@ -60,6 +60,7 @@ from .._common import (
     page_of,
     path_types,
 )
+from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
@@ -90,6 +91,9 @@ class AsyncNeo4jStore:
     :param driver: a driver you built yourself; the store then neither configures nor
         closes it (default: one built from ``settings``).
     :param retry: attempts and backoff for transient failures (default ``RetryPolicy()``).
+
+    ``retries`` counts the retries so far by error class; ``on_retry``, when set, is called
+    with the error's class name on each (the graph's metrics set it).
     """
 
     name = "neo4j"
@@ -104,6 +108,7 @@ class AsyncNeo4jStore:
         self.settings = settings
         self.retry = retry or RetryPolicy()
         self.retries: dict[str, int] = {}
+        self.on_retry: RetryHook | None = None
         self._owns_driver = driver is None
         self._driver = driver or AsyncGraphDatabase.driver(
             settings.uri,
@@ -166,6 +171,8 @@ class AsyncNeo4jStore:
         error = state.outcome.exception() if state.outcome else None
         kind = type(error).__name__
         self.retries[kind] = self.retries.get(kind, 0) + 1
+        if self.on_retry is not None:
+            self.on_retry(kind)
         log.debug("neo4j retry %d after %s", state.attempt_number, kind)
 
     async def _transact(
@@ -238,37 +245,69 @@ class AsyncNeo4jStore:
             return []
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Node]:
-            await self._query(tx, "lock_conversations", ids=conversation_ids(nodes))
-            existing, states = await self._existing_nodes(tx, sorted(referenced_ids(nodes, edges)))
-            existing_edges = await self._existing_edges(tx, edges)
-            plan = plan_upsert(
-                nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
+            return await self._upsert_in(tx, nodes, edges)
+
+        return await self._transact(work, write=True)
+
+    async def _upsert_in(
+        self, tx: neo4j.AsyncManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge]
+    ) -> list[Node]:
+        """The body of an upsert, inside a write transaction the caller holds."""
+        await self._query(tx, "lock_conversations", ids=conversation_ids(nodes))
+        existing, states = await self._existing_nodes(tx, sorted(referenced_ids(nodes, edges)))
+        existing_edges = await self._existing_edges(tx, edges)
+        plan = plan_upsert(
+            nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
+        )
+        node_rows: list[dict[str, Any]] = [
+            {"id": n.id, "type": str(n.type), "props": node_properties(n)}
+            for n in (*plan.new_nodes, *plan.changed_nodes)
+        ]
+        for chunk in chunks(node_rows, CHUNK):
+            await self._query(tx, "upsert_nodes", rows=chunk)
+        states_rows: list[dict[str, Any]] = [
+            {"id": cid, "item_count": s.item_count, "last_item_id": s.last_item_id}
+            for cid, s in plan.conversations.items()
+        ]
+        for chunk in chunks(states_rows, CHUNK):
+            await self._query(tx, "set_conversation_state", rows=chunk)
+        edge_rows: list[dict[str, Any]] = [
+            {
+                "id": e.id,
+                "type": str(e.type),
+                "source_id": e.source_id,
+                "target_id": e.target_id,
+                "props": edge_properties(e),
+            }
+            for e in (*plan.new_edges, *plan.changed_edges)
+        ]
+        for chunk in chunks(edge_rows, CHUNK):
+            await self._query(tx, "upsert_edges", rows=chunk)
+        return plan.stored
+
+    async def publish_version(
+        self, version: TemplateVersion, *, parent_id: str | None = None
+    ) -> tuple[TemplateVersion, bool]:
+        """See ``GraphStore.publish_version``: the template's node lock orders publishers."""
+
+        async def work(tx: neo4j.AsyncManagedTransaction) -> tuple[TemplateVersion, bool]:
+            await self._require(tx, version.template_id, NodeType.PROMPT_TEMPLATE, field="template")
+            await self._query(tx, "lock_template", id=version.template_id)
+            if parent_id is not None:
+                await self._require(tx, parent_id, NodeType.TEMPLATE_VERSION, field="parent")
+            same = await self._query(
+                tx,
+                "template_version_by_hash",
+                template_id=version.template_id,
+                content_hash=version.content_hash,
             )
-            node_rows: list[dict[str, Any]] = [
-                {"id": n.id, "type": str(n.type), "props": node_properties(n)}
-                for n in (*plan.new_nodes, *plan.changed_nodes)
-            ]
-            for chunk in chunks(node_rows, CHUNK):
-                await self._query(tx, "upsert_nodes", rows=chunk)
-            states_rows: list[dict[str, Any]] = [
-                {"id": cid, "item_count": s.item_count, "last_item_id": s.last_item_id}
-                for cid, s in plan.conversations.items()
-            ]
-            for chunk in chunks(states_rows, CHUNK):
-                await self._query(tx, "set_conversation_state", rows=chunk)
-            edge_rows: list[dict[str, Any]] = [
-                {
-                    "id": e.id,
-                    "type": str(e.type),
-                    "source_id": e.source_id,
-                    "target_id": e.target_id,
-                    "props": edge_properties(e),
-                }
-                for e in (*plan.new_edges, *plan.changed_edges)
-            ]
-            for chunk in chunks(edge_rows, CHUNK):
-                await self._query(tx, "upsert_edges", rows=chunk)
-            return plan.stored
+            if same:
+                return node_from_properties(same[0]["props"]), False  # type: ignore[return-value]
+            (top,) = await self._query(tx, "max_template_version", template_id=version.template_id)
+            numbered = version.model_copy(update={"version": (top["version"] or 0) + 1})
+            edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
+            (stored,) = await self._upsert_in(tx, [numbered], edges)
+            return stored, True  # type: ignore[return-value]
 
         return await self._transact(work, write=True)
 

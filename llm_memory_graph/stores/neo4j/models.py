@@ -84,6 +84,7 @@ __all__ = [
     "HandledByRel",
     "InheritsRel",
     "InstantiatesRel",
+    "LabelsRel",
     "PrecedesRel",
     "PromptNode",
     "PromptTemplateNode",
@@ -195,6 +196,14 @@ class TransfersToRel(GraphRel):
 
 class RatesRel(GraphRel):
     """RATES: feedback -> the completion, prompt or tool call it judges."""
+
+
+class LabelsRel(GraphRel):
+    """LABELS: template -> the version a label pointed at from ``created_at`` on (one per move)."""
+
+    label = StringProperty(required=True)
+    actor = StringProperty()
+    reason = StringProperty()
 
 
 # ---------------------------------------------------------------- nodes
@@ -530,10 +539,11 @@ class PromptTemplateNode(GraphNode):
 
     __label__ = "PromptTemplate"
 
-    name = StringProperty(required=True, index=True)
+    name = StringProperty(required=True, unique_index=True)
     description = StringProperty()
 
     inherited_by = RelationshipFrom("TemplateVersionNode", "INHERITS", model=InheritsRel)
+    label_moves = RelationshipTo("TemplateVersionNode", "LABELS", model=LabelsRel)
 
 
 class TemplateVersionNode(GraphNode):
@@ -545,8 +555,8 @@ class TemplateVersionNode(GraphNode):
 
     __label__ = "TemplateVersion"
 
-    template_id = StringProperty(required=True)
-    version = IntegerProperty(required=True)
+    template_id = StringProperty(required=True, index=True)
+    version = IntegerProperty()
     body = StringProperty(required=True)
     variables = JSONProperty(required=True, ensure_ascii=False)
     semver = StringProperty()
@@ -558,6 +568,7 @@ class TemplateVersionNode(GraphNode):
     inherits_template_versions = RelationshipTo("TemplateVersionNode", "INHERITS", model=InheritsRel)
     instantiated_by = RelationshipFrom("PromptNode", "INSTANTIATES", model=InstantiatesRel)
     inherited_by = RelationshipFrom("TemplateVersionNode", "INHERITS", model=InheritsRel)
+    labelled_by = RelationshipFrom("PromptTemplateNode", "LABELS", model=LabelsRel)
 
 
 #: The neomodel class of each node type.
@@ -588,4 +599,5 @@ REL_MODELS: dict[EdgeType, type[StructuredRel]] = {
     EdgeType.HANDLED_BY: HandledByRel,
     EdgeType.TRANSFERS_TO: TransfersToRel,
     EdgeType.RATES: RatesRel,
+    EdgeType.LABELS: LabelsRel,
 }

@@ -1,0 +1,6 @@
+// Take a template's write lock, so concurrent publishers number versions one at a time.
+// Parameters: $id
+MATCH (t:PromptTemplate {id: $id})
+SET t.lock = true
+REMOVE t.lock
+RETURN t.id AS id
