@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import JsonValue
 
 from ._facade import NodeRef, node_fields, optional_id
-from .errors import InvalidInputError, TemplateInheritanceError, TemplateNotFoundError
+from .errors import ConstraintError, InvalidInputError, TemplateInheritanceError, TemplateNotFoundError
 from .schema import (
     Edge,
     EdgeType,
@@ -330,7 +330,13 @@ class _TemplateMethods:
             raise TemplateNotFoundError(name)
         with validating("template"):
             template = PromptTemplate(name=name, description=description)
-        return self._add_one(template)  # type: ignore[return-value]
+        try:
+            return self._add_one(template)  # type: ignore[return-value]
+        except ConstraintError:  # another publisher made it first: names are unique
+            found = self.find(types=NodeType.PROMPT_TEMPLATE, name=name, limit=1)
+            if not found.items:
+                raise
+            return found.items[0]  # type: ignore[return-value]
 
     def _version_of(self, template: PromptTemplate, ref: int | str) -> TemplateVersion:
         """A version of ``template`` by number (``3``, ``"v3"``) or by id."""

@@ -26,6 +26,7 @@ FILES = [
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
     ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
     ("tests/contract/async_/test_query.py", "tests/contract/sync_/test_query.py"),
+    ("tests/contract/async_/test_templates.py", "tests/contract/sync_/test_templates.py"),
     ("tests/contract/async_/test_aggregates.py", "tests/contract/sync_/test_aggregates.py"),
 ]
 
