@@ -31,6 +31,7 @@ from click.core import ParameterSource
 
 from . import _render as render
 from ._cli_report import report_command
+from ._cli_templates import templates_command
 from ._demo import record_demo
 from ._export import to_dot, to_html, to_mermaid
 from ._facade import DB_ENV, default_db_path
@@ -606,6 +607,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
 
 
 cli.add_command(report_command())
+cli.add_command(templates_command())
 
 
 def main() -> None:

@@ -30,7 +30,17 @@ def test_the_group_has_help() -> None:
 
 
 def test_the_group_has_every_expected_command() -> None:
-    assert _COMMANDS == ["demo", "find", "lineage", "migrate", "report", "show", "stats", "transcript"]
+    assert _COMMANDS == [
+        "demo",
+        "find",
+        "lineage",
+        "migrate",
+        "report",
+        "show",
+        "stats",
+        "templates",
+        "transcript",
+    ]
 
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)
@@ -54,9 +64,15 @@ def test_every_option_has_help(name: str) -> None:
 
 @pytest.mark.parametrize("name", _COMMANDS, ids=_COMMANDS)
 def test_every_command_takes_db_uri_and_json(name: str) -> None:
-    flags = {opt for p in cli.commands[name].params for opt in p.opts}
+    command = cli.commands[name]
+    leaves = (
+        list(command.commands.values())
+        if isinstance(command, click.Group) and name != "migrate"
+        else [command]
+    )
 
-    assert {"--db", "--uri", "--json"} <= flags
+    for leaf in leaves:
+        assert {"--db", "--uri", "--json"} <= {opt for p in leaf.params for opt in p.opts}, leaf.name
 
 
 def test_migrate_status_is_documented_and_takes_the_store_options() -> None:
@@ -73,3 +89,12 @@ def test_every_command_appears_in_the_readme_cli_section(name: str) -> None:
     assert re.search(rf"\b{re.escape(name)}\b", section), (
         f"command {name!r} is missing from README.md '## CLI'"
     )
+
+
+def test_every_templates_subcommand_has_help_and_is_in_the_readme() -> None:
+    group = cli.commands["templates"]
+    assert isinstance(group, click.Group)
+    section = _cli_section()
+    for name, command in group.commands.items():
+        assert command.help, name
+        assert f"templates {name}" in section, name
