@@ -9,13 +9,20 @@ with MemoryGraph.open("graph.db") as graph:
     print(graph.lineage(answer).nodes)
 """
 
+from ._batch import AsyncBatch, Batch
+from ._buffer import AsyncBufferedWriter, BufferedWriter
 from ._cache import CacheStats, QueryCache
 from ._demo import DemoResult, record_demo
 from .aio import AsyncMemoryGraph
 from .errors import (
+    BatchError,
+    BatchWriteError,
+    BufferedWriteError,
+    BufferFullError,
     ConstraintError,
     EdgeEndpointError,
     EdgeNotFoundError,
+    FlushTimeoutError,
     GraphClosedError,
     InvalidCursorError,
     InvalidInputError,
@@ -25,11 +32,14 @@ from .errors import (
     SchemaVersionError,
     StoreCorruptError,
     StoreError,
+    StoreFullError,
+    StoreReadOnlyError,
     StoreTimeoutError,
     StoreUnavailableError,
     UsageError,
 )
 from .graph import MemoryGraph
+from .metrics import GraphMetrics
 from .query import AsyncQuery, Query
 from .schema import (
     Agent,
@@ -64,6 +74,7 @@ from .spec import (
     Stats,
     Subgraph,
 )
+from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore, GraphStore
 from .stores.sqlite import AsyncSQLiteStore, SQLiteStore
 
@@ -72,10 +83,18 @@ __version__ = "0.1.0"
 __all__ = [
     "Agent",
     "AggregateRow",
+    "AsyncBatch",
+    "AsyncBufferedWriter",
     "AsyncGraphStore",
     "AsyncMemoryGraph",
     "AsyncQuery",
     "AsyncSQLiteStore",
+    "Batch",
+    "BatchError",
+    "BatchWriteError",
+    "BufferedWriteError",
+    "BufferedWriter",
+    "BufferFullError",
     "CacheStats",
     "Completion",
     "ConstraintError",
@@ -90,7 +109,9 @@ __all__ = [
     "EdgeNotFoundError",
     "EdgeType",
     "Feedback",
+    "FlushTimeoutError",
     "GraphClosedError",
+    "GraphMetrics",
     "GraphPath",
     "GraphStore",
     "GroupBy",
@@ -115,11 +136,14 @@ __all__ = [
     "RangeField",
     "record_demo",
     "RequestSnapshot",
+    "RetryPolicy",
     "SchemaVersionError",
     "SQLiteStore",
     "Stats",
     "StoreCorruptError",
     "StoreError",
+    "StoreFullError",
+    "StoreReadOnlyError",
     "StoreTimeoutError",
     "StoreUnavailableError",
     "Subgraph",

@@ -3,21 +3,38 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import JsonValue
 
+from ._batch import AsyncBatch
+from ._buffer import AsyncBufferedWriter, OnFull
+from ._builders import (
+    build_agent,
+    build_closed,
+    build_completion,
+    build_context,
+    build_conversation,
+    build_document,
+    build_edge,
+    build_feedback,
+    build_hand_off,
+    build_prompt,
+    build_reference,
+    build_revision,
+    build_tool_invocation,
+)
 from ._cache import QueryCache
 from ._facade import (
     GraphState,
     NodeRef,
     build_filter,
     default_db_path,
-    node_fields,
-    optional_id,
     parse_direction,
     parse_edge_types,
     ref_id,
@@ -25,36 +42,29 @@ from ._facade import (
 )
 from .aio_templates import _AsyncTemplateMethods
 from .errors import InvalidInputError
+from .metrics import Operation, attach, measure
 from .query import AsyncQuery
 from .schema import (
     Agent,
     Completion,
     Context,
     Conversation,
-    ConversationStatus,
-    DependsOn,
     DerivedFrom,
     Document,
     Edge,
     EdgeType,
     Feedback,
     FeedbackSource,
-    Generates,
     MetadataScalar,
     Node,
     NodeBase,
     NodeType,
     Prompt,
-    Rates,
     References,
     RequestSnapshot,
     ToolInvocation,
     ToolStatus,
     TransfersTo,
-    Triggers,
-    edge_class,
-    utcnow,
-    validating,
 )
 from .spec import (
     AggregateRow,
@@ -68,6 +78,7 @@ from .spec import (
     Stats,
     Subgraph,
 )
+from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore
 from .stores.neo4j._connection import is_neo4j_uri
 from .stores.sqlite import AsyncSQLiteStore
@@ -92,12 +103,22 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
     :param cache: keep read results for a few seconds (``True``, the default: a
         ``QueryCache()``), a ``QueryCache`` of your own, or ``False`` for none. Every write
         through this graph empties it; other writers are seen when entries expire.
+    :param registry: the Prometheus registry the graph's metrics go to (default
+        ``prometheus_client.REGISTRY``); ``None`` turns metrics off. See ``metrics.py``.
     """
 
-    def __init__(self, *, store: AsyncGraphStore, cache: QueryCache | bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        store: AsyncGraphStore,
+        cache: QueryCache | bool = True,
+        registry: CollectorRegistry | None = REGISTRY,
+    ) -> None:
         self._store = store
         self._state = GraphState.OPENED
         self._cache = QueryCache() if cache is True else (cache or None)
+        self._metrics = attach(registry, store, self._cache)
+        self._writers: weakref.WeakSet[AsyncBufferedWriter] = weakref.WeakSet()
 
     @classmethod
     def open(
@@ -110,6 +131,8 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         timeout: float = 5.0,
         durable: bool = False,
         cache: QueryCache | bool = True,
+        registry: CollectorRegistry | None = REGISTRY,
+        retry: RetryPolicy | None = None,
     ) -> AsyncMemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -122,16 +145,19 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         :param timeout: SQLite only: seconds to wait for another writer's lock (default 5).
         :param durable: SQLite only: fsync every commit (default ``False``: survives a
             crashed process, not a power cut).
-        :param cache: as for the constructor.
+        :param cache: as for the constructor; ``registry`` too.
+        :param retry: attempts and backoff for transient store failures (a file locked past
+            ``timeout``, a lost Neo4j leader); default ``RetryPolicy()``.
         """
         if is_neo4j_uri(target):
             from .stores.neo4j import AsyncNeo4jStore, Neo4jSettings
 
             settings = Neo4jSettings.from_env(str(target), user=user, password=password, database=database)
-            return cls(store=AsyncNeo4jStore(settings), cache=cache)
+            return cls(store=AsyncNeo4jStore(settings, retry=retry), cache=cache, registry=registry)
         if target is None:
             target = default_db_path()
-        return cls(store=AsyncSQLiteStore(target, timeout=timeout, durable=durable), cache=cache)
+        store = AsyncSQLiteStore(target, timeout=timeout, durable=durable, retry=retry)
+        return cls(store=store, cache=cache, registry=registry)
 
     @property
     def store(self) -> AsyncGraphStore:
@@ -151,10 +177,65 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the store; later calls raise ``GraphClosedError``. Closing twice is allowed."""
+        """Close the graph's buffered writers (writing what they hold), then the store;
+        later calls raise ``GraphClosedError``. Closing twice is allowed.
+        """
         if self._state is not GraphState.CLOSED:
-            self._state = GraphState.CLOSED
-            await self._store.aclose()
+            try:
+                for writer in list(self._writers):
+                    await writer.aclose()
+            finally:
+                self._state = GraphState.CLOSED
+                if self._metrics is not None and self._cache is not None:
+                    self._metrics.release_cache(self._cache)
+                await self._store.aclose()
+
+    # ------------------------------------------------------------ batches and buffered writes
+
+    def batch(self, *, chunk_size: int = 1000) -> AsyncBatch:
+        """Collect writes with no I/O, then write them on exit, one transaction per chunk.
+
+            async with graph.batch() as batch:
+                prompt = batch.add_prompt("hi", conversation=chat)
+                batch.add_completion(prompt, "hello")
+
+        :param chunk_size: most nodes plus edges per transaction (default 1000). A failed
+            chunk raises ``BatchWriteError`` naming it; chunks before it stay written.
+        """
+        require_open(self._state)
+        return AsyncBatch(self._write, chunk_size=chunk_size)
+
+    def buffered(
+        self,
+        *,
+        max_items: int = 10_000,
+        max_delay: float = 0.25,
+        on_full: OnFull = "raise",
+        chunk_size: int = 1000,
+        exit_timeout: float = 10.0,
+    ) -> AsyncBufferedWriter:
+        """Return a writer that records with no I/O and writes in the background, in chunks.
+
+        :param max_items: most nodes plus edges waiting (default 10,000).
+        :param max_delay: most seconds a recorded item waits to be written (default 0.25).
+        :param on_full: what a full queue does: ``"block"`` until there is room (sync only,
+            its default), ``"raise"`` ``BufferFullError`` (the async default), or ``"drop"``
+            the call's items, counted by reason.
+        :param chunk_size: most nodes plus edges per transaction (default 1000).
+        :param exit_timeout: seconds the interpreter's exit waits for the sync writer.
+        """
+        require_open(self._state)
+        writer = AsyncBufferedWriter(
+            self._write,
+            max_items=max_items,
+            max_delay=max_delay,
+            on_full=on_full,
+            chunk_size=chunk_size,
+            exit_timeout=exit_timeout,
+            metrics=self._metrics,
+        )
+        self._writers.add(writer)
+        return writer
 
     # ------------------------------------------------------------ raw writes
 
@@ -179,14 +260,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
 
         :raises EdgeEndpointError: if an end is missing or of a type the edge cannot join.
         """
-        cls = edge_class(str(edge_type).upper())
-        with validating("edge"):
-            edge: Edge = cls(  # type: ignore[assignment]
-                source_id=ref_id(source, "source"),
-                target_id=ref_id(target, "target"),
-                metadata=dict(metadata or {}),
-                **properties,
-            )
+        edge = build_edge(source, target, edge_type, metadata=metadata, properties=properties)
         await self.add(edges=[edge])
         return edge
 
@@ -205,15 +279,13 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
 
         :param user_id: the end user; copied onto every item appended to the conversation.
         """
-        with validating("conversation"):
-            node = Conversation(title=title, user_id=user_id, **node_fields(metadata, id, created_at))
+        node = build_conversation(title, user_id=user_id, metadata=metadata, id=id, created_at=created_at)
         return await self._add_one(node)  # type: ignore[return-value]
 
     async def close_conversation(self, conversation: NodeRef) -> Conversation:
         """Mark a conversation closed; appending to it afterwards is an error."""
         current = await self._get_typed(conversation, NodeType.CONVERSATION, "conversation")
-        closed = current.model_copy(update={"status": ConversationStatus.CLOSED, "closed_at": utcnow()})
-        return await self._add_one(closed)  # type: ignore[return-value]
+        return await self._add_one(build_closed(current))  # type: ignore[arg-type, return-value]
 
     async def register_agent(
         self,
@@ -232,15 +304,15 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         register the same new name at the same moment may each record an agent. With
         ``id`` given, the agent is written (or rewritten) under that id instead.
         """
-        with validating("agent"):
-            agent = Agent(
-                name=name,
-                role=role,
-                description=description,
-                capabilities=list(capabilities),
-                model=model,
-                **node_fields(metadata, id, None),
-            )
+        agent = build_agent(
+            name,
+            role=role,
+            description=description,
+            capabilities=capabilities,
+            model=model,
+            metadata=metadata,
+            id=id,
+        )
         if id is None:
             found = await self.find(types=NodeType.AGENT, name=name, limit=1)
             if found.items:
@@ -267,14 +339,9 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         metadata: Mapping[str, JsonValue] | None = None,
     ) -> TransfersTo:
         """Record that one agent handed the work to another (a TRANSFERS_TO edge)."""
-        with validating("hand_off"):
-            edge = TransfersTo(
-                source_id=ref_id(from_agent, "from_agent"),
-                target_id=ref_id(to_agent, "to_agent"),
-                reason=reason,
-                conversation_id=optional_id(conversation, "conversation"),
-                metadata=dict(metadata or {}),
-            )
+        edge = build_hand_off(
+            from_agent, to_agent, reason=reason, conversation=conversation, metadata=metadata
+        )
         await self.add(edges=[edge])
         return edge
 
@@ -302,21 +369,19 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         :param depends_on: earlier items whose output it uses, such as another agent's
             completion (DEPENDS_ON edges).
         """
-        with validating("prompt"):
-            node = Prompt(
-                content=content,
-                role=role,
-                token_count=token_count,
-                conversation_id=optional_id(conversation, "conversation"),
-                agent_id=optional_id(agent, "agent"),
-                user_id=user_id,
-                **node_fields(metadata, id, created_at),
-            )
-            edges: list[Edge] = [
-                DependsOn(source_id=node.id, target_id=ref_id(d, "depends_on")) for d in depends_on
-            ]
-            if triggered_by is not None:
-                edges.append(Triggers(source_id=ref_id(triggered_by, "triggered_by"), target_id=node.id))
+        node, edges = build_prompt(
+            content,
+            conversation=conversation,
+            agent=agent,
+            role=role,
+            triggered_by=triggered_by,
+            depends_on=depends_on,
+            token_count=token_count,
+            user_id=user_id,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_completion(
@@ -350,29 +415,29 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
             replayed; a ``RequestSnapshot`` or a dict of its fields.
         """
         source: Prompt = await self._get_typed(prompt, NodeType.PROMPT, "prompt")  # type: ignore[assignment]
-        with validating("completion"):
-            node = Completion(
-                content=content,
-                provider=provider,
-                request_model=request_model,
-                response_model=response_model,
-                response_id=response_id,
-                input_tokens=input_tokens,
-                output_tokens=output_tokens,
-                cached_input_tokens=cached_input_tokens,
-                reasoning_tokens=reasoning_tokens,
-                total_tokens=total_tokens,
-                cost_usd=cost_usd,
-                latency_ms=latency_ms,
-                finish_reason=finish_reason,
-                error=error,
-                request=request,
-                conversation_id=source.conversation_id,
-                agent_id=optional_id(agent, "agent") or source.agent_id,
-                **node_fields(metadata, id, created_at),
-            )
-        edge = Generates(source_id=source.id, target_id=node.id)
-        return await self._add_one(node, [edge])  # type: ignore[return-value]
+        node, edges = build_completion(
+            source,
+            content,
+            agent=agent,
+            provider=provider,
+            request_model=request_model,
+            response_model=response_model,
+            response_id=response_id,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cached_input_tokens=cached_input_tokens,
+            reasoning_tokens=reasoning_tokens,
+            total_tokens=total_tokens,
+            cost_usd=cost_usd,
+            latency_ms=latency_ms,
+            finish_reason=finish_reason,
+            error=error,
+            request=request,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
+        return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_tool_invocation(
         self,
@@ -397,21 +462,21 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         :param agent: the agent that ran the tool; default: the completion's agent.
         """
         source: Completion = await self._get_typed(completion, NodeType.COMPLETION, "completion")  # type: ignore[assignment]
-        with validating("tool_invocation"):
-            node = ToolInvocation(
-                tool_name=tool_name,
-                tool_call_id=tool_call_id,
-                arguments=dict(arguments or {}),
-                result=result,
-                error=error,
-                status=status or (ToolStatus.ERROR if error is not None else ToolStatus.SUCCESS),
-                duration_ms=duration_ms,
-                conversation_id=source.conversation_id,
-                agent_id=optional_id(agent, "agent") or source.agent_id,
-                **node_fields(metadata, id, created_at),
-            )
-        edge = Triggers(source_id=source.id, target_id=node.id)
-        return await self._add_one(node, [edge])  # type: ignore[return-value]
+        node, edges = build_tool_invocation(
+            source,
+            tool_name,
+            arguments=arguments,
+            result=result,
+            error=error,
+            status=status,
+            duration_ms=duration_ms,
+            tool_call_id=tool_call_id,
+            agent=agent,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
+        return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_document(
         self,
@@ -428,17 +493,18 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         created_at: datetime | None = None,
     ) -> Document:
         """Record a document or chunk that retrieval can bring into prompts."""
-        with validating("document"):
-            node = Document(
-                content=content,
-                title=title,
-                source=source,
-                uri=uri,
-                chunk_index=chunk_index,
-                chunk_count=chunk_count,
-                mime_type=mime_type,
-                **node_fields(metadata, id, created_at),
-            )
+        node = build_document(
+            content,
+            title=title,
+            source=source,
+            uri=uri,
+            chunk_index=chunk_index,
+            chunk_count=chunk_count,
+            mime_type=mime_type,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
         return await self._add_one(node)  # type: ignore[return-value]
 
     async def reference(
@@ -455,14 +521,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         :param score: the retriever's relevance score.
         :param rank: 1 for the best hit.
         """
-        with validating("reference"):
-            edge = References(
-                source_id=ref_id(item, "item"),
-                target_id=ref_id(document, "document"),
-                score=score,
-                rank=rank,
-                metadata=dict(metadata or {}),
-            )
+        edge = build_reference(item, document, score=score, rank=rank, metadata=metadata)
         await self.add(edges=[edge])
         return edge
 
@@ -484,17 +543,17 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         :param to: prompts or completions that used the context (REFERENCES edges).
         :param kind: ``system``, ``memory``, ``summary``, ``profile`` ... (default ``text``).
         """
-        users: list[NodeRef] = [to] if isinstance(to, str | NodeBase) else list(to)
-        with validating("context"):
-            node = Context(
-                content=content,
-                kind=kind,
-                token_count=token_count,
-                conversation_id=optional_id(conversation, "conversation"),
-                agent_id=optional_id(agent, "agent"),
-                **node_fields(metadata, id, created_at),
-            )
-            edges: list[Edge] = [References(source_id=ref_id(u, "to"), target_id=node.id) for u in users]
+        node, edges = build_context(
+            content,
+            to=to,
+            conversation=conversation,
+            kind=kind,
+            agent=agent,
+            token_count=token_count,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_feedback(
@@ -518,27 +577,24 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         rated = await self._get_typed(
             target, (NodeType.COMPLETION, NodeType.PROMPT, NodeType.TOOL_INVOCATION), "target"
         )
-        with validating("feedback"):
-            node = Feedback(
-                score=score,
-                label=label,
-                comment=comment,
-                source=source,
-                rater=rater,
-                conversation_id=getattr(rated, "conversation_id", None),
-                **node_fields(metadata, id, created_at),
-            )
-        edge = Rates(source_id=node.id, target_id=rated.id)
-        return await self._add_one(node, [edge])  # type: ignore[return-value]
+        node, edges = build_feedback(
+            rated,
+            score=score,
+            label=label,
+            comment=comment,
+            source=source,
+            rater=rater,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
+        return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def link_revision(
         self, revised: NodeRef, original: NodeRef, *, reason: str | None = None
     ) -> DerivedFrom:
         """Record that prompt ``revised`` was derived from prompt ``original`` (DERIVED_FROM)."""
-        with validating("revision"):
-            edge = DerivedFrom(
-                source_id=ref_id(revised, "revised"), target_id=ref_id(original, "original"), reason=reason
-            )
+        edge = build_revision(revised, original, reason=reason)
         await self.add(edges=[edge])
         return edge
 
@@ -756,7 +812,8 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
         if self._cache is not None:
             self._cache.clear()
         try:
-            return await self._store.delete_conversation(ref_id(conversation, "conversation"))
+            with measure(self._metrics, Operation.DELETE_CONVERSATION, self._store.name):
+                return await self._store.delete_conversation(ref_id(conversation, "conversation"))
         finally:
             if self._cache is not None:
                 self._cache.clear()
@@ -770,31 +827,45 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
     async def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node:
         return (await self._write([node], edges))[0]
 
-    async def _write(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Node]:
-        """Every write goes through here: it empties the read cache, after the write too."""
+    async def _write(
+        self, nodes: Sequence[Node], edges: Sequence[Edge], operation: Operation = Operation.UPSERT
+    ) -> list[Node]:
+        """Every write goes through here: it empties the read cache (after the write too)
+        and updates the metrics.
+        """
         require_open(self._state)
         if self._cache is not None:
             self._cache.clear()
         try:
-            return await self._store.upsert(nodes, edges)
+            with measure(self._metrics, operation, self._store.name):
+                stored = await self._store.upsert(nodes, edges)
         finally:
             if self._cache is not None:
                 self._cache.clear()
+        if self._metrics is not None:
+            self._metrics.wrote(stored, edges)
+            if operation is not Operation.UPSERT:
+                self._metrics.batched(operation, len(nodes) + len(edges))
+        return stored
 
     async def _read(
         self, key: tuple[Any, ...], call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
     ) -> T:
-        """Every cached read goes through here; results are immutable, so sharing is safe."""
+        """Every cached read goes through here; results are immutable, so sharing is safe.
+
+        ``key[0]`` names the operation in the metrics.
+        """
         require_open(self._state)
-        if self._cache is None:
-            return await call(*args, **kwargs)
-        self._cache.check_token(await self._store.change_token())
-        hit, value = self._cache.get(key)
-        if hit:
-            return value  # type: ignore[no-any-return]
-        value = await call(*args, **kwargs)
-        self._cache.put(key, value)
-        return value
+        with measure(self._metrics, key[0], self._store.name):
+            if self._cache is None:
+                return await call(*args, **kwargs)
+            self._cache.check_token(await self._store.change_token())
+            hit, value = self._cache.get(key)
+            if hit:
+                return value  # type: ignore[no-any-return]
+            value = await call(*args, **kwargs)
+            self._cache.put(key, value)
+            return value
 
     async def _page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
         return await self._read(
@@ -813,8 +884,9 @@ class AsyncMemoryGraph(_AsyncTemplateMethods):
 
     async def _stream(self, spec: NodeFilter, batch_size: int) -> AsyncIterator[Node]:
         require_open(self._state)
-        async for node in self._store.iter_nodes(spec, batch_size=batch_size):
-            yield node
+        with measure(self._metrics, Operation.STREAM, self._store.name):
+            async for node in self._store.iter_nodes(spec, batch_size=batch_size):
+                yield node
 
     async def _get_typed(self, ref: NodeRef, types: NodeType | tuple[NodeType, ...], field: str) -> Node:
         require_open(self._state)

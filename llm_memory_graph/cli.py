@@ -30,6 +30,7 @@ import click
 from click.core import ParameterSource
 
 from . import _render as render
+from ._cli_metrics import serve_metrics_command
 from ._cli_report import report_command
 from ._cli_templates import templates_command
 from ._demo import record_demo
@@ -608,6 +609,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
 
 cli.add_command(report_command())
 cli.add_command(templates_command())
+cli.add_command(serve_metrics_command())
 
 
 def main() -> None:

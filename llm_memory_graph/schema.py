@@ -182,7 +182,13 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+#: The canonical form (lower-case, hyphenated) every id is stored in: checked with one match.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _canonical_uuid(value: str) -> str:
+    if _CANONICAL_UUID.fullmatch(value):
+        return value  # already canonical: the common case, and the cheap one
     try:
         return str(UUID(value))
     except ValueError:

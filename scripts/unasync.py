@@ -53,6 +53,8 @@ SUBSTITUTIONS = [
     (r"Awaitable\[T\]", "T"),
     (r"Awaitable, ", ""),
     (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
+    (r"\bAsync(Batch|BufferedWriter)\b", r"\1"),
+    (r'on_full: OnFull = "raise"', 'on_full: OnFull = "block"'),
     (r"\bAsyncQuery\b", "Query"),
     (r"\b_AsyncTemplateMethods\b", "_TemplateMethods"),
     (r"from \.aio_templates import", "from .graph_templates import"),

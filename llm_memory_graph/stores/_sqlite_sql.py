@@ -34,8 +34,10 @@ __all__ = [
     "INSERT_META",
     "INSERT_NODE",
     "INSERT_TEXT",
+    "INSERT_TEXT_AT",
     "LINEAGE_EDGES",
     "MARK_CONVERSATION_DOOMED",
+    "MAX_NODE_ROWID",
     "MAX_TEMPLATE_VERSION",
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
@@ -165,7 +167,12 @@ _NODE_COLUMNS = (
     "request_model, response_model, item_count, data"
 )
 
-INSERT_NODE = f"INSERT INTO nodes ({_NODE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+#: The first parameter is the row's rowid, chosen by the writer (``MAX_NODE_ROWID`` + 1, + 2
+#: ... inside its write transaction) so the row's text goes into ``node_fts`` under that
+#: rowid with no lookup (``INSERT_TEXT_AT``).
+INSERT_NODE = f"INSERT INTO nodes (rowid, {_NODE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+MAX_NODE_ROWID = "SELECT coalesce(max(rowid), 0) FROM nodes"
 
 UPDATE_NODE = """
 UPDATE nodes SET user_id = ?, name = ?, request_model = ?, response_model = ?, data = ?
@@ -176,6 +183,8 @@ WHERE id = ?
 TEXT_TYPES = ("Prompt", "Completion", "Document", "Context")
 
 INSERT_TEXT = "INSERT INTO node_fts (rowid, content, title) SELECT rowid, ?, ? FROM nodes WHERE id = ?"
+
+INSERT_TEXT_AT = "INSERT INTO node_fts (rowid, content, title) VALUES (?, ?, ?)"
 
 DELETE_TEXT_OF = "DELETE FROM node_fts WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)"
 
@@ -226,10 +235,13 @@ NEIGHBORS_IN = _NEIGHBORS.format(near="target_id", far="source_id")
 _IN_SCOPE = "({scope} IS NULL OR {e}conversation_id IS NULL OR {e}conversation_id = {scope})"
 
 #: Parameters: a JSON array of edge types, a JSON array of node ids, the scope conversation.
+#: Driven by the source end (``+target_id`` keeps the planner off the target index): the
+#: hubs a lineage reaches (agents, documents) are the targets of thousands of edges and the
+#: sources of few.
 LINEAGE_EDGES = f"""
 SELECT data FROM edges
 WHERE source_id IN (SELECT value FROM json_each(?2))
-  AND target_id IN (SELECT value FROM json_each(?2))
+  AND +target_id IN (SELECT value FROM json_each(?2))
   AND type IN (SELECT value FROM json_each(?1))
   AND {_IN_SCOPE.format(scope="?3", e="")}
 ORDER BY created_at, id

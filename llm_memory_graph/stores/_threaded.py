@@ -23,6 +23,7 @@ from ..spec import (
     Subgraph,
 )
 from ._common import aiter_pages
+from ._retry import RetryHook
 from .base import GraphStore
 
 __all__ = ["AsyncThreadedStore"]
@@ -46,6 +47,21 @@ class AsyncThreadedStore:
         self._executor = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"llm-memory-graph-{store.name}"
         )
+
+    @property
+    def on_retry(self) -> RetryHook | None:
+        """The wrapped store's retry hook (see ``GraphStore.on_retry``)."""
+        return self._store.on_retry
+
+    @on_retry.setter
+    def on_retry(self, hook: RetryHook | None) -> None:
+        self._store.on_retry = hook
+
+    @property
+    def retries(self) -> dict[str, int]:
+        """The wrapped store's retry counts by error, when it keeps them."""
+        counts: dict[str, int] = getattr(self._store, "retries", {})
+        return counts
 
     async def _run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._closed:

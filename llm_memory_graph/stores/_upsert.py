@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from .._ids import new_id
 from ..errors import EdgeEndpointError, InvalidInputError
 from ..schema import (
     EDGE_RULES,
@@ -26,6 +28,7 @@ from ..schema import (
     Conversation,
     ConversationStatus,
     Edge,
+    EdgeBase,
     EdgeType,
     HandledBy,
     Node,
@@ -226,7 +229,7 @@ def _plan_item(
     if agent_id is not None:
         if types.get(agent_id) is not NodeType.AGENT:
             raise InvalidInputError(_missing("agent", agent_id, types), field=f"{where}.agent_id")
-        derived.append(HandledBy(source_id=node.id, target_id=agent_id, created_at=node.created_at))
+        derived.append(_derived(HandledBy, node.id, agent_id, node.created_at))
     if conversation_id is not None:
         state = states.get(conversation_id)
         if types.get(conversation_id) is not NodeType.CONVERSATION or state is None:
@@ -242,23 +245,74 @@ def _plan_item(
         if node.user_id is None:  # type: ignore[union-attr]
             update["user_id"] = state.user_id
         derived.append(
-            Contains(
-                source_id=conversation_id,
-                target_id=node.id,
-                position=state.item_count,
-                created_at=node.created_at,
-            )
+            _derived(Contains, conversation_id, node.id, node.created_at, position=state.item_count)
         )
         if state.last_item_id is not None:
-            derived.append(
-                Precedes(source_id=state.last_item_id, target_id=node.id, created_at=node.created_at)
-            )
+            derived.append(_derived(Precedes, state.last_item_id, node.id, node.created_at))
         state.last_item_id = node.id
         plan.conversations[conversation_id] = state
-    stored = node.model_copy(update=update)
+    stored = _replace(node, update)
     plan.new_nodes.append(stored)
     plan.new_edges.extend(derived)
     return stored
+
+
+def _replace(node: Node, update: dict[str, Any]) -> Node:
+    """``node.model_copy(update=update)`` for the values the plan sets (a sequence number,
+    a user id it copied from a validated conversation), at a fraction of its cost: a new
+    item of every batched write passes through here.
+    """
+    cls = type(node)
+    copy = cls.__new__(cls)
+    object.__setattr__(copy, "__dict__", {**node.__dict__, **update})
+    object.__setattr__(copy, "__pydantic_fields_set__", node.__pydantic_fields_set__ | update.keys())
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_private__", None)
+    stored: Node = copy
+    return stored
+
+
+def _derived(
+    cls: type[Contains] | type[Precedes] | type[HandledBy],
+    source_id: str,
+    target_id: str,
+    created_at: datetime,
+    **fields: Any,
+) -> Edge:
+    """A store-kept edge between validated nodes, built without validating again.
+
+    Its ids come from validated nodes and ``new_id`` and its time from a validated node, so
+    checking them again would only cost time (a third of a batched write's Python time,
+    measured): the model is filled in directly, as ``model_construct`` does, without its
+    per-call default handling. ``tests/test_upsert_plan.py`` checks the result equals a
+    validated edge.
+    """
+    edge = cls.__new__(cls)
+    # Keys in the class's field order (the base's, then ``type``, then the class's own),
+    # which is the order model_dump_json writes.
+    values: dict[str, Any] = {
+        "id": new_id(),
+        "created_at": created_at,
+        "metadata": {},
+        "source_id": source_id,
+        "target_id": target_id,
+        "type": _EDGE_TYPE_OF[cls],
+    }
+    values.update(fields)
+    object.__setattr__(edge, "__dict__", values)
+    object.__setattr__(
+        edge, "__pydantic_fields_set__", {"id", "created_at", "source_id", "target_id", *fields}
+    )
+    object.__setattr__(edge, "__pydantic_extra__", None)
+    object.__setattr__(edge, "__pydantic_private__", None)
+    return edge
+
+
+_EDGE_TYPE_OF: dict[type[EdgeBase], EdgeType] = {
+    Contains: EdgeType.CONTAINS,
+    Precedes: EdgeType.PRECEDES,
+    HandledBy: EdgeType.HANDLED_BY,
+}
 
 
 def _missing(what: str, node_id: str, types: Mapping[str, NodeType]) -> str:

@@ -23,6 +23,7 @@ from ..spec import (
     Stats,
     Subgraph,
 )
+from ._retry import RetryHook
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
 
@@ -36,6 +37,10 @@ class GraphStore(Protocol):
 
     #: Short name used in errors and metrics: ``"sqlite"`` or ``"neo4j"``.
     name: str
+
+    #: Called with the error's class (or result code) name each time the store retries a
+    #: transient failure; ``None`` when nobody listens. The graph's metrics set it.
+    on_retry: RetryHook | None
 
     def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
         """Write nodes, then edges, in one transaction; idempotent by id.
@@ -214,6 +219,9 @@ class AsyncGraphStore(Protocol):
     """
 
     name: str
+
+    #: As for ``GraphStore.on_retry``.
+    on_retry: RetryHook | None
 
     async def upsert(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
         """See ``GraphStore.upsert``."""

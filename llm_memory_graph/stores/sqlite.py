@@ -4,6 +4,12 @@ Every statement passes through ``_execute``/``_executemany``, which log the stat
 name, time it, and translate ``sqlite3`` errors through ``_translate_errors``. Writes run
 in ``BEGIN IMMEDIATE`` transactions, so appends to a conversation are serialised by the
 database itself, across threads and across processes.
+
+A statement that finds the file locked or busy after the connection's own busy timeout is
+retried under the store's ``RetryPolicy`` (jittered backoff, bounded attempts) when that
+is safe: outside a transaction (reads, ``BEGIN IMMEDIATE`` itself, opening the file) and
+for ``COMMIT``, which SQLite leaves pending after a busy failure. Inside a transaction
+nothing is retried piecemeal; the transaction rolls back whole and the error is raised.
 """
 
 from __future__ import annotations
@@ -13,11 +19,14 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from .._codec import decode_cursor, decode_rank_cursor, from_micros, meta_value, to_micros
 from ..errors import (
@@ -29,16 +38,21 @@ from ..errors import (
     SchemaVersionError,
     StoreCorruptError,
     StoreError,
+    StoreFullError,
+    StoreReadOnlyError,
     StoreTimeoutError,
     StoreUnavailableError,
 )
 from ..schema import (
+    Contains,
     Direction,
     Edge,
     EdgeType,
+    HandledBy,
     Inherits,
     Node,
     NodeType,
+    Precedes,
     TemplateVersion,
     parse_edge,
     parse_node,
@@ -70,6 +84,7 @@ from ._common import (
     path_types,
     ranked_page_of,
 )
+from ._retry import RetryHook, RetryPolicy
 from ._sqlite_aggregate import aggregate_statement
 from ._threaded import AsyncThreadedStore
 from ._upsert import (
@@ -84,6 +99,8 @@ from ._upsert import (
 __all__ = ["AsyncSQLiteStore", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class _State(Enum):
@@ -102,21 +119,51 @@ def _translate_errors() -> Iterator[None]:
 
 
 def _translate(exc: sqlite3.Error) -> StoreError:
-    text = str(exc)
+    """Return the library error for a ``sqlite3`` exception, by SQLite's result code."""
+    text = " ".join(str(exc).split())
+    code = getattr(exc, "sqlite_errorname", None) or ""
     lowered = text.lower()
     if isinstance(exc, sqlite3.IntegrityError):
         return ConstraintError(text, store="sqlite")
-    if "locked" in lowered or "busy" in lowered:
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in lowered or "busy" in lowered:
         return StoreTimeoutError(
-            f"the database file stayed locked by another connection ({text})", store="sqlite"
+            f"the database file stayed locked by another connection through every retry ({text})",
+            store="sqlite",
         )
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        return StoreCorruptError(f"the file is not a readable graph database ({text})", store="sqlite")
-    if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
-        return StoreUnavailableError(f"cannot write the database file ({text})", store="sqlite")
-    if "disk is full" in lowered or "disk i/o" in lowered:
-        return StoreUnavailableError(text, store="sqlite")
+    if code.startswith("SQLITE_FULL") or "disk is full" in lowered:
+        return StoreFullError(
+            f"the disk or the database's size limit is full; the write was rolled back ({text})",
+            store="sqlite",
+        )
+    if code.startswith("SQLITE_READONLY") or "readonly" in lowered or "read-only" in lowered:
+        return StoreReadOnlyError(
+            f"the database file can be read but not written; check the file, its folder and "
+            f"the mount, or open it read-write ({text})",
+            store="sqlite",
+        )
+    if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in lowered:
+        return StoreCorruptError(
+            f"the file is not a readable graph database ({text})",
+            store="sqlite",
+        )
+    if code.startswith("SQLITE_CANTOPEN") or "unable to open" in lowered:
+        return StoreUnavailableError(f"cannot open the database file ({text})", store="sqlite")
+    if code.startswith("SQLITE_IOERR") or "disk i/o" in lowered:
+        return StoreUnavailableError(f"the disk failed to read or write the file ({text})", store="sqlite")
     return StoreError(text, store="sqlite")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """Tell whether a ``sqlite3`` error is a lock held by another connection (SQLITE_BUSY)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorname", None)
+    return code.startswith("SQLITE_BUSY") if code else "database is locked" in str(exc)
+
+
+def _busy_kind(exc: BaseException | None) -> str:
+    """The label a busy error is counted under: SQLite's result code name."""
+    return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
 
 
 class SQLiteStore:
@@ -136,14 +183,33 @@ class SQLiteStore:
     :param durable: ``True`` makes every commit reach the disk before returning
         (``synchronous=FULL``); the default ``False`` (``synchronous=NORMAL``) survives a
         crashed process but may lose the last commits on power loss.
+    :param retry: attempts and backoff when the file is still locked after ``timeout``
+        (default ``RetryPolicy()``: 5 tries); see the module docstring for what is retried.
+    :param read_only: open the file read-only (a ``mode=ro`` URI); writes then raise
+        ``StoreReadOnlyError``. The file must exist and hold a graph.
+
+    ``retries`` counts the retries so far by SQLite result code (``SQLITE_BUSY`` ...);
+    ``on_retry``, when set, is called with that code on each (the graph's metrics set it).
     """
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path = ":memory:", *, timeout: float = 5.0, durable: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        timeout: float = 5.0,
+        durable: bool = False,
+        retry: RetryPolicy | None = None,
+        read_only: bool = False,
+    ) -> None:
         self.path = str(path)
         self.timeout = timeout
         self.durable = durable
+        self.retry = retry or RetryPolicy()
+        self.read_only = read_only
+        self.retries: dict[str, int] = {}
+        self.on_retry: RetryHook | None = None
         self._lock = threading.RLock()
         self._state = _State.UNOPENED
         self._connection: sqlite3.Connection | None = None
@@ -169,12 +235,19 @@ class SQLiteStore:
             raise StoreUnavailableError(
                 f"folder {str(Path(self.path).parent)!r} does not exist", store="sqlite"
             )
+        if self.read_only and self.path == ":memory:":
+            raise StoreUnavailableError("an in-memory graph cannot be opened read-only", store="sqlite")
+        target = f"file:{quote(self.path)}?mode=ro" if self.read_only else self.path
         with _translate_errors():
             conn = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+                target,
+                timeout=self.timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=self.read_only,
             )
             try:
-                self._prepare(conn)
+                self._retrying_busy(conn, lambda: self._prepare(conn))
             except BaseException:
                 conn.close()
                 raise
@@ -209,7 +282,8 @@ class SQLiteStore:
                     conn.execute(sql.RECORD_SCHEMA_VERSION, (found,))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         if found > sql.SCHEMA_VERSION:
             raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
@@ -237,8 +311,9 @@ class SQLiteStore:
         self, name: str, statement: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> sqlite3.Cursor:
         started = time.perf_counter()
+        conn = self._conn()
         with _translate_errors():
-            cursor = self._conn().execute(statement, params)
+            cursor = self._retrying_busy(conn, lambda: conn.execute(statement, params), name=name)
         log.debug("sqlite %s in %.3f ms", name, (time.perf_counter() - started) * 1000)
         return cursor
 
@@ -246,9 +321,44 @@ class SQLiteStore:
         if not rows:
             return
         started = time.perf_counter()
+        conn = self._conn()
         with _translate_errors():
-            self._conn().executemany(statement, rows)
+            self._retrying_busy(conn, lambda: conn.executemany(statement, rows), name=name)
         log.debug("sqlite %s: %d rows in %.3f ms", name, len(rows), (time.perf_counter() - started) * 1000)
+
+    def _retrying_busy(self, conn: sqlite3.Connection, call: Callable[[], T], *, name: str = "") -> T:
+        """Run ``call``; if the file was busy and a retry is safe, retry under the policy.
+
+        The first try runs bare (no retry machinery on the fast path). A retry is safe
+        outside a transaction, and for COMMIT, which a busy failure leaves pending.
+        """
+        try:
+            return call()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or (conn.in_transaction and name != "commit"):
+                raise
+            first: list[BaseException] = [exc]
+
+        def attempt() -> T:
+            if first:
+                raise first.pop()
+            return call()
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff),
+            retry=retry_if_exception(_is_busy),
+            before_sleep=self._count_retry,
+            reraise=True,
+        )
+        return retrying(attempt)
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        kind = _busy_kind(state.outcome.exception() if state.outcome else None)
+        self.retries[kind] = self.retries.get(kind, 0) + 1
+        log.debug("sqlite retry %d after %s", state.attempt_number, kind)
+        if self.on_retry is not None:
+            self.on_retry(kind)
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -264,9 +374,15 @@ class SQLiteStore:
             try:
                 yield
             except BaseException:
-                self._execute("rollback", "ROLLBACK")
+                if self._conn().in_transaction:  # SQLite already rolled back after SQLITE_FULL ...
+                    self._execute("rollback", "ROLLBACK")
                 raise
-            self._execute("commit", "COMMIT")
+            try:
+                self._execute("commit", "COMMIT")
+            except BaseException:
+                if self._conn().in_transaction:
+                    self._execute("rollback", "ROLLBACK")
+                raise
 
     # ------------------------------------------------------------ writes
 
@@ -281,7 +397,17 @@ class SQLiteStore:
             plan = plan_upsert(
                 nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
             )
-            self._executemany("insert_node", sql.INSERT_NODE, [_node_row(n) for n in plan.new_nodes])
+            first = self._execute("max_rowid", sql.MAX_NODE_ROWID).fetchone()[0] + 1
+            self._executemany(
+                "insert_node",
+                sql.INSERT_NODE,
+                [(rowid, *_node_row(n)) for rowid, n in enumerate(plan.new_nodes, first)],
+            )
+            self._executemany(
+                "insert_text_at",
+                sql.INSERT_TEXT_AT,
+                [(rowid, *text) for rowid, n in enumerate(plan.new_nodes, first) if (text := _text(n))],
+            )
             self._executemany(
                 "update_node", sql.UPDATE_NODE, [_node_update_row(n) for n in plan.changed_nodes]
             )
@@ -292,7 +418,7 @@ class SQLiteStore:
             self._executemany(
                 "insert_text",
                 sql.INSERT_TEXT,
-                [(*text, n.id) for n in (*plan.new_nodes, *plan.changed_nodes) if (text := _text(n))],
+                [(*text, n.id) for n in plan.changed_nodes if (text := _text(n))],
             )
             self._executemany(
                 "insert_meta",
@@ -570,42 +696,49 @@ def _schema_version(conn: sqlite3.Connection) -> int | None:
 
 
 def _node_row(node: Node) -> tuple[Any, ...]:
+    # Fields are read from the model's __dict__: a missing one is None there, where
+    # getattr would go through pydantic's slow __getattr__ and an AttributeError.
+    fields = node.__dict__
     return (
         node.id,
         str(node.type),
         to_micros(node.created_at),
-        getattr(node, "conversation_id", None),
-        getattr(node, "sequence", None),
-        getattr(node, "agent_id", None),
-        getattr(node, "user_id", None),
-        _name(node),
-        getattr(node, "request_model", None),
-        getattr(node, "response_model", None),
-        getattr(node, "item_count", None),
+        fields.get("conversation_id"),
+        fields.get("sequence"),
+        fields.get("agent_id"),
+        fields.get("user_id"),
+        fields.get("name") or fields.get("tool_name"),
+        fields.get("request_model"),
+        fields.get("response_model"),
+        fields.get("item_count"),
         node.model_dump_json(),
     )
 
 
 def _node_update_row(node: Node) -> tuple[Any, ...]:
+    fields = node.__dict__
     return (
-        getattr(node, "user_id", None),
+        fields.get("user_id"),
         _name(node),
-        getattr(node, "request_model", None),
-        getattr(node, "response_model", None),
+        fields.get("request_model"),
+        fields.get("response_model"),
         node.model_dump_json(),
         node.id,
     )
 
 
 def _name(node: Node) -> str | None:
-    return getattr(node, "name", None) or getattr(node, "tool_name", None)
+    fields = node.__dict__
+    name: str | None = fields.get("name") or fields.get("tool_name")
+    return name
 
 
 def _text(node: Node) -> tuple[str, str | None] | None:
     """The searchable (content, title) of a node, or ``None`` for types without text."""
     if node.type not in sql.TEXT_TYPES:
         return None
-    return getattr(node, "content", ""), getattr(node, "title", None)
+    fields = node.__dict__
+    return fields.get("content", ""), fields.get("title")
 
 
 def _meta_rows(node: Node) -> list[tuple[str, str, int, str]]:
@@ -618,10 +751,12 @@ def _meta_rows(node: Node) -> list[tuple[str, str, int, str]]:
 
 
 def _edge_conversation(edge: Edge) -> str | None:
-    return getattr(edge, "conversation_id", None)
+    conversation_id: str | None = edge.__dict__.get("conversation_id")
+    return conversation_id
 
 
 def _edge_row(edge: Edge) -> tuple[Any, ...]:
+    cls = type(edge)
     return (
         edge.id,
         str(edge.type),
@@ -629,7 +764,26 @@ def _edge_row(edge: Edge) -> tuple[Any, ...]:
         edge.target_id,
         to_micros(edge.created_at),
         _edge_conversation(edge),
-        edge.model_dump_json(),
+        _kept_edge_json(edge) if cls in _KEPT_EDGES and not edge.metadata else edge.model_dump_json(),
+    )
+
+
+#: Edges the store keeps (CONTAINS, PRECEDES, HANDLED_BY): a third of what a batched write
+#: serialises, and so simple that a template writes them for half what pydantic takes.
+_KEPT_EDGES = frozenset({Contains, Precedes, HandledBy})
+
+
+def _kept_edge_json(edge: Edge) -> str:
+    """``edge.model_dump_json()`` for an edge of ``_KEPT_EDGES`` without metadata (the
+    ids are UUIDs and the type a constant, so nothing needs escaping); a test compares the two.
+    """
+    at = edge.created_at.isoformat()
+    at = at[:-6] + "Z" if at.endswith("+00:00") else at
+    position = edge.__dict__.get("position")
+    tail = "}" if position is None else f',"position":{int(position)}}}'
+    return (
+        f'{{"id":"{edge.id}","created_at":"{at}","metadata":{{}},"source_id":"{edge.source_id}",'
+        f'"target_id":"{edge.target_id}","type":"{edge.type}"{tail}'
     )
 
 
@@ -644,8 +798,18 @@ class AsyncSQLiteStore(AsyncThreadedStore):
     Parameters are those of ``SQLiteStore``.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, timeout: float = 5.0, durable: bool = False) -> None:
-        super().__init__(SQLiteStore(path, timeout=timeout, durable=durable))
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        timeout: float = 5.0,
+        durable: bool = False,
+        retry: RetryPolicy | None = None,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(
+            SQLiteStore(path, timeout=timeout, durable=durable, retry=retry, read_only=read_only)
+        )
         self.path = str(path)
 
     def __repr__(self) -> str:

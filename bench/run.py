@@ -1,0 +1,91 @@
+"""Benchmarks of llm-memory-graph: figures and ratios, never pass/fail.
+
+    python bench/run.py              # the full run (builds a 1,000,000-node graph: minutes)
+    python bench/run.py --quick      # small sizes, for CI (seconds)
+    python bench/run.py --nodes 200000 --keep /tmp/bench   # keep the large graph for reruns
+
+Prints one Markdown table per store: what was measured, the figure, the target where the
+project set one. Peers (LangChain, OpenTelemetry) run when the ``peers`` extra is
+installed (``pip install -e ".[peers]"``), Neo4j when ``NEO4J_URI`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Result
+from neo4j_suite import run_neo4j
+from peers import run_peers
+from sqlite_suite import run_sqlite
+
+
+def machine() -> str:
+    """Cores, memory, Python and SQLite versions, and the OS, in one line."""
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024**2:.0f} GiB, "
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores, {memory}Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}"
+    )
+
+
+def table(results: list[Result]) -> str:
+    """The results as Markdown tables, one per suite."""
+    lines: list[str] = []
+    suites = dict.fromkeys(r.suite for r in results)
+    for suite in suites:
+        lines += ["", f"**{suite}**", "", "| benchmark | result | target |", "|---|---|---|"]
+        for r in results:
+            if r.suite == suite:
+                lines.append(f"| {r.name} | {r.figure} | {r.target} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    parser.add_argument("--nodes", type=int, default=None, help="size of the query graph (default 1,000,000)")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="folder that keeps the large graph between runs"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="skip LangChain and OpenTelemetry")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    args = parser.parse_args()
+    nodes = args.nodes or (20_000 if args.quick else 1_000_000)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="llm-memory-graph-bench-") as scratch:
+        work = Path(scratch)
+        reuse = None
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            reuse = args.keep / f"large-{nodes}.db"
+        results = run_sqlite(work, quick=args.quick, nodes=nodes, reuse=reuse)
+        if not args.no_peers:
+            results += run_peers(work, quick=args.quick)
+        results += run_neo4j(work, quick=args.quick)
+    mode = "quick run" if args.quick else "full run"
+    print(f"llm-memory-graph benchmarks, {mode}: {machine()}")
+    print(table(results))
+    print(f"\n({time.perf_counter() - started:,.0f} s in all)")
+    if args.json is not None:
+        args.json.write_text(json.dumps([vars(r) for r in results], indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
