@@ -19,6 +19,7 @@ from common import Result, copy_db, ms, percentile, us
 from workload import TURNS, Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, NodeType, SQLiteStore
+from llm_memory_graph.stores.sqlite import _TUNING as TUNING
 
 __all__ = ["run_sqlite"]
 
@@ -71,8 +72,8 @@ class _Capture:
 def _raw_replay(path: Path, transactions: list[list[tuple[str, list[Any]]]]) -> float:
     """Insert the captured rows with plain sqlite3, under the store's own settings."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY"):
-        conn.execute(f"PRAGMA {pragma}")
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY", *TUNING):
+        conn.execute(pragma if pragma.startswith("PRAGMA") else f"PRAGMA {pragma}")
     started = time.perf_counter()
     for transaction in transactions:
         conn.execute("BEGIN IMMEDIATE")
@@ -279,12 +280,14 @@ def bench_stream(path: Path) -> list[Result]:
 
 
 def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seconds: float) -> list[Result]:
-    """The buffered writer fed by 4 threads flat out, then by 1 thread at 1,000 events/s."""
+    """The buffered writer (default settings) fed by 4 threads flat out, then by 1 thread at
+    1,000 events/s.
+    """
     results = []
     path = copy_db(seed_db, work / "buffered.db")
     with MemoryGraph.open(path, registry=None) as graph:
         seed = read_seed(graph)
-        writer = graph.buffered(max_items=50_000, max_delay=0.05, chunk_size=2000, on_full="block")
+        writer = graph.buffered()  # the defaults: 10,000 items, 0.25 s, chunks of 1,000, block
         calls: list[list[float]] = [[] for _ in range(4)]
 
         def produce(thread: int) -> None:
@@ -315,7 +318,7 @@ def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seco
             )
         )
         paced: list[float] = []
-        writer = graph.buffered(max_items=50_000, max_delay=0.05, chunk_size=2000, on_full="block")
+        writer = graph.buffered()  # the defaults: 10,000 items, 0.25 s, chunks of 1,000, block
         turns, timed = Turns(seed, random.Random(99)), _Timed(writer, paced)
         deadline = time.perf_counter() + paced_seconds
         next_at = time.perf_counter()

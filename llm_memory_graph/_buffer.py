@@ -183,12 +183,17 @@ class _WriterBase(Recorder):
             if q.closing or q.stopped:
                 raise GraphClosedError("buffered writer")
             if q.pending + size > q.max_items:
+                q.flush_requested = True  # a full queue is written now, not after max_delay
+                self._wake()
                 if self.on_full == "drop" and size <= q.max_items:
                     q.drop(DropReason.QUEUE_FULL, size)
                     return
                 if self.on_full != "block" or size > q.max_items:
                     raise BufferFullError(max_items=q.max_items, items=size)
-                while q.pending + size > q.max_items:
+                # Wait for the queue to drain to half, not for the first free slot: callers
+                # woken after every chunk would take the GIL back from the writer each time.
+                room = max(q.max_items // 2, size)
+                while q.pending + size > room:
                     q.not_full.wait()
                     if q.closing or q.stopped:
                         raise GraphClosedError("buffered writer")

@@ -12,8 +12,7 @@ from typing import Any, TypeVar
 from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import JsonValue
 
-from ._batch import Batch
-from ._buffer import BufferedWriter, OnFull
+from ._buffer import BufferedWriter
 from ._builders import (
     build_agent,
     build_closed,
@@ -41,7 +40,8 @@ from ._facade import (
     require_open,
 )
 from .graph_templates import _TemplateMethods
-from .errors import InvalidInputError
+from .graph_writes import _WriteMethods
+from .errors import InvalidInputError, MemoryGraphError
 from .metrics import Operation, attach, measure
 from .query import Query
 from .schema import (
@@ -88,7 +88,7 @@ __all__ = ["MemoryGraph"]
 T = TypeVar("T")
 
 
-class MemoryGraph(_TemplateMethods):
+class MemoryGraph(_TemplateMethods, _WriteMethods):
     """Record what an LLM system does as a graph, and ask where its answers came from.
 
         with MemoryGraph.open("graph.db") as graph:
@@ -180,62 +180,18 @@ class MemoryGraph(_TemplateMethods):
         """Close the graph's buffered writers (writing what they hold), then the store;
         later calls raise ``GraphClosedError``. Closing twice is allowed.
         """
-        if self._state is not GraphState.CLOSED:
-            try:
-                for writer in list(self._writers):
-                    writer.close()
-            finally:
-                self._state = GraphState.CLOSED
-                if self._metrics is not None and self._cache is not None:
-                    self._metrics.release_cache(self._cache)
-                self._store.close()
-
-    # ------------------------------------------------------------ batches and buffered writes
-
-    def batch(self, *, chunk_size: int = 1000) -> Batch:
-        """Collect writes with no I/O, then write them on exit, one transaction per chunk.
-
-            with graph.batch() as batch:
-                prompt = batch.add_prompt("hi", conversation=chat)
-                batch.add_completion(prompt, "hello")
-
-        :param chunk_size: most nodes plus edges per transaction (default 1000). A failed
-            chunk raises ``BatchWriteError`` naming it; chunks before it stay written.
-        """
-        require_open(self._state)
-        return Batch(self._write, chunk_size=chunk_size)
-
-    def buffered(
-        self,
-        *,
-        max_items: int = 10_000,
-        max_delay: float = 0.25,
-        on_full: OnFull = "block",
-        chunk_size: int = 1000,
-        exit_timeout: float = 10.0,
-    ) -> BufferedWriter:
-        """Return a writer that records with no I/O and writes in the background, in chunks.
-
-        :param max_items: most nodes plus edges waiting (default 10,000).
-        :param max_delay: most seconds a recorded item waits to be written (default 0.25).
-        :param on_full: what a full queue does: ``"block"`` until there is room (sync only,
-            its default), ``"raise"`` ``BufferFullError`` (the async default), or ``"drop"``
-            the call's items, counted by reason.
-        :param chunk_size: most nodes plus edges per transaction (default 1000).
-        :param exit_timeout: seconds the interpreter's exit waits for the sync writer.
-        """
-        require_open(self._state)
-        writer = BufferedWriter(
-            self._write,
-            max_items=max_items,
-            max_delay=max_delay,
-            on_full=on_full,
-            chunk_size=chunk_size,
-            exit_timeout=exit_timeout,
-            metrics=self._metrics,
-        )
-        self._writers.add(writer)
-        return writer
+        if self._state is GraphState.CLOSED:
+            return
+        failures: list[MemoryGraphError] = []
+        try:
+            failures = self._close_writers()
+        finally:
+            self._state = GraphState.CLOSED
+            if self._metrics is not None and self._cache is not None:
+                self._metrics.release_cache(self._cache)
+            self._store.close()
+        if failures:
+            raise failures[0]
 
     # ------------------------------------------------------------ raw writes
 

@@ -103,8 +103,11 @@ _OPERATIONS = frozenset(Operation)
 
 
 def outcome_of(error: BaseException | None) -> str:
-    """The ``outcome`` label: ``ok``, ``invalid`` (the caller's input or ids), or ``error``."""
-    if error is None:
+    """The ``outcome`` label: ``ok``, ``invalid`` (the caller's input or ids), or ``error``.
+
+    A stream the caller stopped reading early (``GeneratorExit``) is ``ok``.
+    """
+    if error is None or isinstance(error, GeneratorExit):
         return "ok"
     if isinstance(error, InvalidInputError | NotFoundError):
         return "invalid"
@@ -239,7 +242,7 @@ class GraphMetrics:
             try:
                 yield
             except BaseException as exc:
-                (invalid if outcome_of(exc) == "invalid" else failed).inc()
+                {"ok": ok, "invalid": invalid, "error": failed}[outcome_of(exc)].inc()
                 if isinstance(exc, StoreError):
                     self.store_errors.labels(store, type(exc).__name__).inc()
                 raise

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = [
     ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
     ("llm_memory_graph/aio_templates.py", "llm_memory_graph/graph_templates.py"),
+    ("llm_memory_graph/aio_writes.py", "llm_memory_graph/graph_writes.py"),
     ("llm_memory_graph/stores/neo4j/aio_store.py", "llm_memory_graph/stores/neo4j/store.py"),
     ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
     ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
@@ -58,6 +59,9 @@ SUBSTITUTIONS = [
     (r"\bAsyncQuery\b", "Query"),
     (r"\b_AsyncTemplateMethods\b", "_TemplateMethods"),
     (r"from \.aio_templates import", "from .graph_templates import"),
+    (r"\b_AsyncWriteMethods\b", "_WriteMethods"),
+    (r"from \.aio_writes import", "from .graph_writes import"),
+    (r"the source ``graph_writes.py`` is generated from\.", "generated from ``aio_writes.py``."),
     (r"the source ``graph_templates.py`` is generated from\.", "generated from ``aio_templates.py``."),
     (r"\.astream\(", ".stream("),
     (r"\bAsyncGraphStore\b", "GraphStore"),

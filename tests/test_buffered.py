@@ -126,8 +126,8 @@ def test_a_full_queue_raises_when_the_policy_is_raise(graph: MemoryGraph) -> Non
     with pytest.raises(BufferFullError, match=r"full \(3 items\)"):
         writer.add_completion(prompt, "2 more items do not fit")
 
-    assert writer.depth == 3
     writer.close()
+    assert graph.stats().nodes[NodeType.COMPLETION] == 1
 
 
 def test_a_full_queue_drops_and_counts_when_the_policy_is_drop(
@@ -148,27 +148,31 @@ def test_a_full_queue_drops_and_counts_when_the_policy_is_drop(
     assert (_prompts(graph), graph.stats().nodes[NodeType.COMPLETION]) == (2, 0)
 
 
-def test_a_full_queue_blocks_until_the_writer_makes_room_when_the_policy_is_block(
-    graph: MemoryGraph,
-) -> None:
-    writer = graph.buffered(max_items=1, on_full="block", **IDLE)
-    writer.add_prompt("fills the queue")
-    asked_to_flush = threading.Event()
-    seen: list[bool] = []
+def test_a_full_queue_blocks_the_caller_until_the_writer_has_made_room(graph: MemoryGraph) -> None:
+    writer = graph.buffered(max_items=2, on_full="block", **IDLE)  # writes only when full
+    writer.add_prompt("one")
+    writer.add_prompt("two")
 
-    def produce() -> None:
-        writer.add_prompt("waits for room")
-        seen.append(asked_to_flush.is_set())  # room appears only once the flush is asked for
-
-    producer = threading.Thread(target=produce)
+    producer = threading.Thread(target=writer.add_prompt, args=("three: waits for room",))
     producer.start()
-    asked_to_flush.set()
-    writer.flush(timeout=10)
     producer.join(timeout=10)
 
-    assert seen == [True]
+    assert not producer.is_alive()
+    assert writer.max_depth == 2  # the queue never held more than max_items
     writer.close()
-    assert _prompts(graph) == 2
+    assert _prompts(graph) == 3
+
+
+def test_a_full_queue_is_written_without_waiting_for_max_delay(graph: MemoryGraph) -> None:
+    writer = graph.buffered(max_items=2, on_full="drop", **IDLE)
+    writer.add_prompt("one")
+    writer.add_prompt("two")
+    writer.add_prompt("three: dropped, and the full queue is written now")
+
+    _until(lambda: writer.depth == 0)
+
+    assert (_prompts(graph), writer.dropped["queue_full"]) == (2, 1)
+    writer.close()
 
 
 def test_a_call_larger_than_the_queue_is_refused_whatever_the_policy(graph: MemoryGraph) -> None:

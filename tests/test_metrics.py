@@ -4,6 +4,8 @@ labels, and the /metrics page (issue 6). Values are read back with get_sample_va
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -334,3 +336,19 @@ def test_the_serve_metrics_command_serves_until_stopped(db_path: Path) -> None:
 
     assert first_line.startswith(f"Serving metrics of {db_path} on http://127.0.0.1:")
     assert 'llm_memory_graph_stored_nodes{type="Prompt"} 1.0' in page
+
+
+def test_the_grafana_dashboard_uses_only_metrics_the_library_exports(
+    graph: MemoryGraph, registry: CollectorRegistry
+) -> None:
+    dashboard = json.loads((ROOT / "grafana" / "llm-memory-graph.json").read_text())
+    expressions = [t["expr"] for panel in dashboard["panels"] for t in panel.get("targets", [])]
+    used = {name for expr in expressions for name in re.findall(r"llm_memory_graph_[a-z_]+", expr)}
+    writer = graph.buffered()
+    suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"], "gauge": [""]}
+    with serve_metrics(graph, port=0, registry=registry, refresh=0):
+        exported = {f.name + end for f in registry.collect() for end in suffixes.get(f.type, [""])}
+    writer.close()
+
+    assert used
+    assert used <= exported, sorted(used - exported)

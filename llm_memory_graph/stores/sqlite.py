@@ -153,6 +153,13 @@ def _translate(exc: sqlite3.Error) -> StoreError:
     return StoreError(text, store="sqlite")
 
 
+#: Settings that make batched writes cheaper, measured on the benchmark's event mix (about a
+#: third less time in SQLite): a page cache big enough for the indexes a batch touches (a
+#: ceiling, filled only as used), and a WAL checkpoint every ~40 MB rather than every 4 MB,
+#: so index pages rewritten by consecutive commits are copied into the file once.
+_TUNING = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000")
+
+
 def _is_busy(exc: BaseException) -> bool:
     """Tell whether a ``sqlite3`` error is a lock held by another connection (SQLITE_BUSY)."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -266,6 +273,8 @@ class SQLiteStore:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         conn.execute("PRAGMA temp_store = MEMORY")
+        for pragma in _TUNING:
+            conn.execute(pragma)
         if found is None or found < sql.SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             try:
