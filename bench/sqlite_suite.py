@@ -5,6 +5,7 @@ single-call latency, queries and streaming on a large graph, and the buffered wr
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import subprocess
@@ -19,7 +20,7 @@ from common import Result, copy_db, ms, percentile, us
 from workload import TURNS, Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, NodeType, SQLiteStore
-from llm_memory_graph.stores.sqlite import _TUNING as TUNING
+from llm_memory_graph.stores.sqlite import _BULK_TUNING, _TUNING
 
 __all__ = ["run_sqlite"]
 
@@ -72,7 +73,13 @@ class _Capture:
 def _raw_replay(path: Path, transactions: list[list[tuple[str, list[Any]]]]) -> float:
     """Insert the captured rows with plain sqlite3, under the store's own settings."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "temp_store = MEMORY", *TUNING):
+    for pragma in (
+        "journal_mode = WAL",
+        "synchronous = NORMAL",
+        "temp_store = MEMORY",
+        *_TUNING,
+        *_BULK_TUNING,
+    ):
         conn.execute(pragma if pragma.startswith("PRAGMA") else f"PRAGMA {pragma}")
     started = time.perf_counter()
     for transaction in transactions:
@@ -129,6 +136,7 @@ def bench_latency(work: Path, seed_db: Path, calls: int) -> list[Result]:
     """add_prompt and add_completion one at a time, each its own (durable) commit."""
     results = []
     for durable in (True, False):
+        os.sync()  # the earlier benchmarks' dirty pages must not be written back meanwhile
         path = copy_db(seed_db, work / f"latency-{durable}.db")
         with MemoryGraph.open(path, durable=durable, registry=None) as graph:
             seed = read_seed(graph)
@@ -182,11 +190,10 @@ def build_large(path: Path, seed_db: Path, nodes: int) -> tuple[Turns, float]:
         seed = read_seed(graph)
         turns = Turns(seed, random.Random(8))
         started = time.perf_counter()
-        per_event = 2.6
         with graph.batch(chunk_size=5000) as batch:
-            for i in range(int(nodes / per_event)):
+            while turns.nodes < nodes:
                 turns.record(batch)
-                if (i + 1) % 2000 == 0:
+                if turns.count % 2000 == 0:
                     batch.flush()
         seconds = time.perf_counter() - started
     return turns, seconds
@@ -317,6 +324,21 @@ def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seco
                 {"events_per_s": 4 * events_per_thread / seconds, "max_depth": writer.max_depth},
             )
         )
+        flat: list[float] = []
+        writer = graph.buffered()  # the defaults: 10,000 items, 0.25 s, chunks of 1,000, block
+        turns, timed = Turns(seed, random.Random(98)), _Timed(writer, flat)
+        for _ in range(events_per_thread):
+            turns.record(timed)
+        writer.close()
+        results.append(
+            Result(
+                SUITE,
+                "caller-thread cost of one recording call, 1 producer flat out (writer busy in the background)",
+                f"p50 {us(percentile(flat, 50))}, p99 {us(percentile(flat, 99))} ({len(flat):,} calls)",
+                "p99 ≤ 50 µs",
+                {"p50": percentile(flat, 50), "p99": percentile(flat, 99)},
+            )
+        )
         paced: list[float] = []
         writer = graph.buffered()  # the defaults: 10,000 items, 0.25 s, chunks of 1,000, block
         turns, timed = Turns(seed, random.Random(99)), _Timed(writer, paced)
@@ -378,6 +400,7 @@ def run_sqlite(work: Path, *, quick: bool, nodes: int, reuse: Path | None) -> li
         turns, seconds = build_large(large, seed_db, nodes)
         marker.write_text(json.dumps({"last": turns.last_completions, "conversations": turns.conversations}))
         built = f"(built in {seconds:,.0f} s)"
+    os.sync()
     results += bench_queries(large, turns, 100 if quick else 400, built)
     results += bench_stream(large)
     results += bench_buffered(work, seed_db, 300 if quick else 5_000, 0.5 if quick else 3.0)

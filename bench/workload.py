@@ -114,6 +114,8 @@ class Turns:
     seed: Seed
     rnd: random.Random
     count: int = 0
+    #: Nodes recorded so far.
+    nodes: int = 0
     chat: Conversation | None = None
     previous: Completion | None = None
     #: Ids of completions that ended a conversation: the deepest lineage starts.
@@ -133,6 +135,7 @@ class Turns:
             )
             self.conversations.append(self.chat.id)  # type: ignore[union-attr]
             self.previous = None
+            self.nodes += 1
         provider, requested, responded = MODELS[i % len(MODELS)]
         agent = seed.agents[i % len(seed.agents)]
         prompt = recorder.add_prompt(
@@ -159,10 +162,13 @@ class Turns:
             finish_reason="stop",
             metadata={"env": "prod"},
         )
+        self.nodes += 2
         if i % 4 == 0:
+            self.nodes += 1
             recorder.add_tool_invocation(
                 completion, TOOLS[i % len(TOOLS)], arguments={"query": f"order {i}"}, result={"ok": True}
             )
         if i % 10 == 0:
+            self.nodes += 1
             recorder.add_feedback(completion, score=float(1 + i % 5), source="automatic")
         self.previous = completion

@@ -13,8 +13,8 @@ import pytest
 
 from llm_memory_graph._ids import new_id
 from llm_memory_graph.schema import Contains, HandledBy, Precedes, Prompt, parse_edge
+from llm_memory_graph.stores._sqlite_rows import kept_edge_json
 from llm_memory_graph.stores._upsert import _derived, _replace
-from llm_memory_graph.stores.sqlite import _kept_edge_json
 
 _RANDOM = random.Random(6)
 
@@ -43,8 +43,8 @@ def test_store_kept_edges_equal_validated_ones_and_serialise_the_same(
         )
 
         assert built == validated
-        assert _kept_edge_json(built) == validated.model_dump_json() == built.model_dump_json()
-        assert parse_edge(_kept_edge_json(built)) == validated
+        assert kept_edge_json(built) == validated.model_dump_json() == built.model_dump_json()
+        assert parse_edge(kept_edge_json(built)) == validated
 
 
 def test_replacing_fields_equals_model_copy() -> None:
