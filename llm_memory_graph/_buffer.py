@@ -22,6 +22,7 @@ file, a lost Neo4j leader) are retried by the store itself before that.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import atexit
 import logging
@@ -209,9 +210,9 @@ class _WriterBase(Recorder):
             if first or q.queued >= q.chunk_size:
                 self._wake()
 
+    @abc.abstractmethod
     def _wake(self) -> None:
         """Tell the writer there is work; called with the queue's lock held."""
-        raise NotImplementedError
 
     def _check_errors(self) -> None:
         if self._queue.errors:

@@ -7,6 +7,7 @@ node up by id, these take the node itself (a ``Prompt``, a ``Completion`` ...).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -69,7 +70,7 @@ def _node_of(value: object, cls: type[NodeBase] | tuple[type[NodeBase], ...], fi
     raise InvalidInputError(f"expected a {names}, got {type(value).__name__}", field=field)
 
 
-class Recorder:
+class Recorder(abc.ABC):
     """The facade's recording calls, building nodes and edges without I/O.
 
     Subclasses implement ``_record``; every public call builds its nodes and edges,
@@ -77,8 +78,9 @@ class Recorder:
     them on. A call that raises recorded nothing.
     """
 
+    @abc.abstractmethod
     def _record(self, nodes: list[Node], edges: list[Edge]) -> None:
-        raise NotImplementedError
+        """Keep or send one checked record; each subclass decides where it goes."""
 
     def _checked(self, nodes: list[Node], edges: list[Edge]) -> None:
         check_batch(nodes, edges)
