@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterator, Callable, Generator, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -765,14 +766,8 @@ class MemoryGraph(_TemplateMethods, _WriteMethods):
         Agents, documents and templates the conversation used are shared, so they stay.
         """
         require_open(self._state)
-        if self._cache is not None:
-            self._cache.clear()
-        try:
-            with measure(self._metrics, Operation.DELETE_CONVERSATION, self._store.name):
-                return self._store.delete_conversation(ref_id(conversation, "conversation"))
-        finally:
-            if self._cache is not None:
-                self._cache.clear()
+        with self._invalidating(), measure(self._metrics, Operation.DELETE_CONVERSATION, self._store.name):
+            return self._store.delete_conversation(ref_id(conversation, "conversation"))
 
     def stats(self) -> Stats:
         """Return how many nodes and edges of each type the graph holds."""
@@ -790,19 +785,24 @@ class MemoryGraph(_TemplateMethods, _WriteMethods):
         and updates the metrics.
         """
         require_open(self._state)
-        if self._cache is not None:
-            self._cache.clear()
-        try:
-            with measure(self._metrics, operation, self._store.name):
-                stored = self._store.upsert(nodes, edges)
-        finally:
-            if self._cache is not None:
-                self._cache.clear()
+        with self._invalidating(), measure(self._metrics, operation, self._store.name):
+            stored = self._store.upsert(nodes, edges)
         if self._metrics is not None:
             self._metrics.wrote(stored, edges)
             if operation is not Operation.UPSERT:
                 self._metrics.batched(operation, len(nodes) + len(edges))
         return stored
+
+    @contextmanager
+    def _invalidating(self) -> Generator[None, None, None]:
+        """Empty the read cache around a write: before it, and after it even if it fails."""
+        if self._cache is not None:
+            self._cache.clear()
+        try:
+            yield
+        finally:
+            if self._cache is not None:
+                self._cache.clear()
 
     def _read(
         self, key: tuple[Any, ...], call: Callable[..., T], *args: Any, **kwargs: Any

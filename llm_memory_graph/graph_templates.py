@@ -44,7 +44,8 @@ from .templates import (
 )
 
 if TYPE_CHECKING:
-    from ._cache import QueryCache
+    from contextlib import AbstractContextManager
+
     from .query import Query
     from .stores.base import GraphStore
 
@@ -61,9 +62,6 @@ class _TemplateMethods:
 
         @property
         def store(self) -> GraphStore: ...
-
-        @property
-        def cache(self) -> QueryCache | None: ...
 
         def query(self) -> Query: ...
 
@@ -82,6 +80,8 @@ class _TemplateMethods:
         ) -> list[Neighbor]: ...
 
         def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node: ...
+
+        def _invalidating(self) -> AbstractContextManager[None]: ...
 
     def publish_template(
         self,
@@ -125,11 +125,8 @@ class _TemplateMethods:
                 semver=semver,
                 content_hash=content_hash(body, specs, parent_id),
             )
-        if self.cache is not None:
-            self.cache.clear()
-        version, _ = self.store.publish_version(draft, parent_id=parent_id)
-        if self.cache is not None:
-            self.cache.clear()
+        with self._invalidating():
+            version, _ = self.store.publish_version(draft, parent_id=parent_id)
         if label is not None:
             self.move_label(name, label, version.id, actor=author, reason=message)
         return version
