@@ -10,7 +10,7 @@ module level would make the two modules import each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from .graph import MemoryGraph
 from .schema import Agent, utcnow, validating
 from .spec import AggregateRow, GroupBy, NodeFilter
 
-__all__ = ["parse_by", "parse_moment", "report_command", "report_json", "report_table"]
+__all__ = ["agent_names", "parse_by", "parse_moment", "report_command", "report_json", "report_table"]
 
 #: Column titles of the groupings in the text table.
 _GROUP_TITLES: dict[GroupBy, str] = {
@@ -157,9 +157,10 @@ def report_json(rows: Sequence[AggregateRow]) -> list[dict[str, Any]]:
     return [row.model_dump(mode="json") | {"error_rate": row.error_rate} for row in rows]
 
 
-def _agent_names(graph: MemoryGraph, rows: Sequence[AggregateRow]) -> dict[str, str]:
+def agent_names(graph: MemoryGraph, agent_ids: Iterable[str]) -> dict[str, str]:
+    """Return the names of the agents with these ids (ids that are not agents are left out)."""
     names: dict[str, str] = {}
-    for agent_id in sorted({key for r in rows if (key := r.group.get(GroupBy.AGENT)) is not None}):
+    for agent_id in sorted(set(agent_ids)):
         try:
             agent = graph.get(agent_id)
         except NodeNotFoundError:
@@ -243,7 +244,8 @@ def report_command() -> click.Command:
                     metadata=metadata,
                 )
             rows = graph.store.aggregate(spec, groupings)
-            agents = _agent_names(graph, rows) if GroupBy.AGENT in groupings and not as_json else {}
+            wanted = {key for r in rows if (key := r.group.get(GroupBy.AGENT)) is not None}
+            agents = agent_names(graph, wanted) if GroupBy.AGENT in groupings and not as_json else {}
         if as_json:
             _echo_json(report_json(rows))
         elif not any(r.completions for r in rows):

@@ -20,7 +20,7 @@ import os
 import shlex
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +31,12 @@ from click.core import ParameterSource
 
 from . import _render as render
 from ._cli_metrics import serve_metrics_command
-from ._cli_report import report_command
+from ._cli_report import agent_names, report_command
 from ._cli_templates import templates_command
 from ._demo import record_demo
 from ._export import to_dot, to_html, to_mermaid
 from ._facade import DB_ENV, default_db_path
-from .errors import MemoryGraphError, NodeNotFoundError
+from .errors import MemoryGraphError
 from .graph import MemoryGraph
 from .schema import Agent, Conversation, MetadataScalar, Node, NodeType
 from .spec import Stats
@@ -201,23 +201,11 @@ def _open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryG
         raise click.ClickException(str(exc)) from exc
 
 
-def _agent_names(graph: MemoryGraph, nodes: Iterable[Node]) -> dict[str, str]:
+def _agent_names(graph: MemoryGraph, nodes: Sequence[Node]) -> dict[str, str]:
     """Return the names of the agents that handled ``nodes``, by agent id."""
-    names: dict[str, str] = {}
-    wanted: set[str] = set()
-    for node in nodes:
-        if isinstance(node, Agent):
-            names[node.id] = node.name
-        elif (agent_id := getattr(node, "agent_id", None)) is not None:
-            wanted.add(agent_id)
-    for agent_id in sorted(wanted - names.keys()):
-        try:
-            agent = graph.get(agent_id)
-        except NodeNotFoundError:
-            continue
-        if isinstance(agent, Agent):
-            names[agent_id] = agent.name
-    return names
+    names = {node.id: node.name for node in nodes if isinstance(node, Agent)}
+    wanted = {a for node in nodes if (a := getattr(node, "agent_id", None)) is not None}
+    return names | agent_names(graph, wanted - names.keys())
 
 
 def _parse_time(value: str | None, option: str) -> datetime | None:
