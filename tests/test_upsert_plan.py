@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from llm_memory_graph._ids import new_id
-from llm_memory_graph.schema import Contains, HandledBy, Precedes, Prompt, parse_edge
+from llm_memory_graph.schema import Contains, EdgeType, HandledBy, Precedes, Prompt, parse_edge
 from llm_memory_graph.stores._sqlite_rows import kept_edge_json
-from llm_memory_graph.stores._upsert import _derived, _replace
+from llm_memory_graph.stores._upsert import KeptEdge, _replace
 
 _RANDOM = random.Random(6)
 
@@ -37,14 +37,16 @@ def test_store_kept_edges_equal_validated_ones_and_serialise_the_same(
     cls: type, fields: dict[str, int]
 ) -> None:
     for moment in _moments():
-        built = _derived(cls, new_id(), new_id(), moment, **fields)
+        kept = KeptEdge(
+            EdgeType(cls.model_fields["type"].default), new_id(), new_id(), new_id(), moment, **fields
+        )
         validated = cls(
-            id=built.id, source_id=built.source_id, target_id=built.target_id, created_at=moment, **fields
+            id=kept.id, source_id=kept.source_id, target_id=kept.target_id, created_at=moment, **fields
         )
 
-        assert built == validated
-        assert kept_edge_json(built) == validated.model_dump_json() == built.model_dump_json()
-        assert parse_edge(kept_edge_json(built)) == validated
+        assert kept.model() == validated
+        assert kept_edge_json(kept) == validated.model_dump_json()
+        assert parse_edge(kept_edge_json(kept)) == validated
 
 
 def test_replacing_fields_equals_model_copy() -> None:

@@ -83,7 +83,15 @@ from ._common import (
 )
 from ._retry import RetryHook, RetryPolicy
 from ._sqlite_aggregate import aggregate_statement
-from ._sqlite_rows import edge_conversation, edge_row, meta_rows, node_row, node_update_row, text_of
+from ._sqlite_rows import (
+    edge_conversation,
+    edge_row,
+    kept_edge_row,
+    meta_rows,
+    node_row,
+    node_update_row,
+    text_of,
+)
 from ._threaded import AsyncThreadedStore
 from ._upsert import (
     ConversationState,
@@ -461,7 +469,11 @@ class SQLiteStore:
                 sql.SET_CONVERSATION_STATE,
                 [(s.item_count, s.last_item_id, s.item_count, cid) for cid, s in plan.conversations.items()],
             )
-            self._executemany("insert_edge", sql.INSERT_EDGE, [edge_row(e) for e in plan.new_edges])
+            self._executemany(
+                "insert_edge",
+                sql.INSERT_EDGE,
+                [*map(kept_edge_row, plan.kept_edges), *map(edge_row, plan.new_edges)],
+            )
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
