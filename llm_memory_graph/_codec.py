@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from .errors import InvalidCursorError
@@ -82,6 +83,15 @@ def meta_value(value: object) -> str:
     Integral floats compare equal to integers (``3.0 == 3``, as in Cypher), booleans never
     equal numbers, and strings never equal numbers.
     """
+    kind = type(value)
+    if kind is str and _PLAIN_TEXT.fullmatch(value):  # type: ignore[arg-type]
+        return f'"{value}"'  # what json.dumps writes, for the common case, at a tenth of the cost
+    if kind is int:
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+#: Text that JSON writes between quotes as it is: nothing to escape.
+_PLAIN_TEXT = re.compile(r'[^"\\\x00-\x1f]*')

@@ -15,8 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -712,13 +711,27 @@ def input_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
     return InvalidInputError(message, field=field)
 
 
-@contextmanager
-def validating(prefix: str = "") -> Iterator[None]:
+class _Validating:
+    """The context manager of ``validating``: a class, because a generator-based one costs
+    more than the validation of a small model, and every recorded write enters one.
+    """
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, ValidationError):
+            raise input_error(exc, self.prefix) from exc
+
+
+def validating(prefix: str = "") -> _Validating:
     """Re-raise a pydantic ``ValidationError`` in the block as ``InvalidInputError``."""
-    try:
-        yield
-    except ValidationError as exc:
-        raise input_error(exc, prefix) from exc
+    return _Validating(prefix)
 
 
 def parse_node(data: Mapping[str, Any] | str | bytes, *, field: str = "") -> Node:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -57,3 +58,10 @@ def test_arbitrary_text_is_never_taken_for_a_cursor_silently(text: str) -> None:
 )
 def test_metadata_values_compare_like_cypher(left: object, right: object, equal: bool) -> None:
     assert (meta_value(left) == meta_value(right)) is equal
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.booleans()))
+def test_metadata_values_are_their_canonical_json(value: object) -> None:
+    canonical = int(value) if isinstance(value, float) and value.is_integer() else value
+
+    assert meta_value(value) == json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
