@@ -10,9 +10,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from llm_memory_graph import MemoryGraph
 from llm_memory_graph._ids import new_id
-from llm_memory_graph.schema import Contains, EdgeType, HandledBy, Precedes, Prompt, parse_edge
+from llm_memory_graph.schema import Contains, Edge, EdgeType, HandledBy, Precedes, Prompt
 from llm_memory_graph.stores._sqlite_rows import kept_edge_json
 from llm_memory_graph.stores._upsert import KeptEdge, _replace
 
@@ -25,28 +28,46 @@ def _moments() -> list[datetime]:
     return moments + [m.replace(microsecond=0) for m in moments[:50]]
 
 
-@pytest.mark.parametrize(
-    ("cls", "fields"),
-    [
-        pytest.param(Contains, {"position": 7}, id="CONTAINS"),
-        pytest.param(Precedes, {}, id="PRECEDES"),
-        pytest.param(HandledBy, {}, id="HANDLED_BY"),
-    ],
-)
-def test_store_kept_edges_equal_validated_ones_and_serialise_the_same(
-    cls: type, fields: dict[str, int]
-) -> None:
-    for moment in _moments():
-        kept = KeptEdge(
-            EdgeType(cls.model_fields["type"].default), new_id(), new_id(), new_id(), moment, **fields
-        )
-        validated = cls(
-            id=kept.id, source_id=kept.source_id, target_id=kept.target_id, created_at=moment, **fields
-        )
+@settings(max_examples=60, deadline=None)
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)))
+def test_store_kept_edges_read_back_as_validated_edges_at_any_time(moment: datetime) -> None:
+    # They are written as plain tuples with only their position in ``data``; reading puts
+    # the ids, type and time back in SQL.
+    with MemoryGraph.open(":memory:", registry=None) as graph:
+        chat, agent = graph.start_conversation("c"), graph.register_agent("a")
+        first = graph.add_prompt("one", conversation=chat, agent=agent, created_at=moment)
+        second = graph.add_prompt("two", conversation=chat, created_at=moment)
 
-        assert kept.model() == validated
-        assert kept_edge_json(kept) == validated.model_dump_json()
-        assert parse_edge(kept_edge_json(kept)) == validated
+        read = {(e.type, e.source_id, e.target_id): e for e in graph.conversation_graph(chat).edges}
+
+    def expected(cls: type[Edge], source: str, target: str, **fields: int) -> Edge:
+        found = read[(cls.model_fields["type"].default, source, target)]
+        return cls(id=found.id, source_id=source, target_id=target, created_at=moment, **fields)
+
+    assert sorted(read.values(), key=lambda e: e.id) == sorted(
+        [
+            expected(Contains, chat.id, first.id, position=1),
+            expected(Contains, chat.id, second.id, position=2),
+            expected(Precedes, first.id, second.id),
+            expected(HandledBy, first.id, agent.id),
+        ],
+        key=lambda e: e.id,
+    )
+
+
+def test_store_kept_edges_serialise_only_what_no_column_holds() -> None:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    contains = KeptEdge(EdgeType.CONTAINS, new_id(), new_id(), new_id(), moment, 3)
+
+    assert kept_edge_json(contains) == '{"position":3}'
+    assert kept_edge_json(contains._replace(type=EdgeType.PRECEDES, position=None)) == "{}"
+    assert contains.model() == Contains(
+        id=contains.id,
+        source_id=contains.source_id,
+        target_id=contains.target_id,
+        created_at=moment,
+        position=3,
+    )
 
 
 def test_replacing_fields_equals_model_copy() -> None:

@@ -1,6 +1,7 @@
 """Every SQL statement of the embedded store, by name, and the one builder for filters.
 
-Nodes and edges keep their whole model as JSON in ``data``; the columns beside it are
+Nodes and edges keep their whole model as JSON in ``data`` (the edges the store keeps hold
+only what no column holds; ``edge_json`` reads them whole); the columns beside it are
 copies of the fields that queries filter, order or join on, each with an index whose
 leading columns match the query. ``node_meta`` holds one row per scalar metadata value so
 that metadata equality is an index search too.
@@ -13,6 +14,7 @@ from typing import Any
 
 from .._codec import meta_value, to_micros
 from .._textquery import parse_text_query
+from ..schema import MANAGED_EDGE_TYPES
 from ..spec import NodeFilter, Order, RangeField
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "INSERT_NODE",
     "INSERT_TEXT",
     "INSERT_TEXT_AT",
+    "KEPT_EDGE_TYPES",
     "LINEAGE_EDGES",
     "MARK_CONVERSATION_DOOMED",
     "MAX_NODE_ROWID",
@@ -56,6 +59,7 @@ __all__ = [
     "UPGRADES",
     "Statement",
     "count_statement",
+    "edge_json",
     "filter_conditions",
     "lineage_walk_sql",
     "page_statement",
@@ -64,7 +68,7 @@ __all__ = [
 ]
 
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _CREATE_FTS = """
 CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
@@ -89,6 +93,10 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "WHERE type IN ('Prompt', 'Completion', 'Document', 'Context')",
     ),
     3: _TEMPLATE_INDEXES,
+    # Edges the store keeps are written with only what no column holds (see ``edge_json``);
+    # rows written before keep their whole JSON, which reads the same. Older versions of
+    # the library cannot read the new rows, so the version marks the file.
+    4: (),
 }
 
 CREATE_SCHEMA = """
@@ -219,13 +227,39 @@ SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT
 #: Parameter: a JSON array of ids.
 GET_NODES = "SELECT id, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))"
 
-GET_EDGE = "SELECT data FROM edges WHERE id = ?"
+#: Edges the store keeps (and callers cannot write): their ``data`` holds only the fields
+#: no column holds, ``{}`` or ``{"position": 3}``, a third of a batched write's bytes less.
+KEPT_EDGE_TYPES = tuple(sorted(str(t) for t in MANAGED_EDGE_TYPES))
+
+#: ISO 8601 text of a column of microseconds since the epoch, as pydantic writes it (with a
+#: fraction always; the parsed value is the same). The fraction is taken modulo a second
+#: so times before 1970 come out right.
+_ISO_MICROS = (
+    "strftime('%Y-%m-%dT%H:%M:%S', ({c} - (({c} % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')"
+    " || printf('.%06dZ', (({c} % 1000000) + 1000000) % 1000000)"
+)
+
+
+def edge_json(alias: str = "") -> str:
+    """The SQL of an edge row's whole JSON: ``data``, with the columns put back into the
+    edges the store keeps (``json_patch`` leaves a row that holds everything as it is).
+    """
+    e = f"{alias}." if alias else ""
+    kept = ", ".join(f"'{t}'" for t in KEPT_EDGE_TYPES)
+    columns = (
+        f"json_object('id', {e}id, 'created_at', {_ISO_MICROS.format(c=e + 'created_at')}, "
+        f"'metadata', json_object(), 'source_id', {e}source_id, 'target_id', {e}target_id, 'type', {e}type)"
+    )
+    return f"CASE WHEN {e}type IN ({kept}) THEN json_patch({columns}, {e}data) ELSE {e}data END"
+
+
+GET_EDGE = f"SELECT {edge_json()} FROM edges WHERE id = ?"
 
 NODE_TYPE = "SELECT type, conversation_id FROM nodes WHERE id = ?"
 
-_NEIGHBORS = """
-SELECT e.data, n.data FROM edges e JOIN nodes n ON n.id = e.{far}
-WHERE e.{near} = ? AND e.type IN (SELECT value FROM json_each(?))
+_NEIGHBORS = f"""
+SELECT {edge_json("e")}, n.data FROM edges e JOIN nodes n ON n.id = e.{{far}}
+WHERE e.{{near}} = ? AND e.type IN (SELECT value FROM json_each(?))
 """
 NEIGHBORS_OUT = _NEIGHBORS.format(near="source_id", far="target_id")
 NEIGHBORS_IN = _NEIGHBORS.format(near="target_id", far="source_id")
@@ -239,7 +273,7 @@ _IN_SCOPE = "({scope} IS NULL OR {e}conversation_id IS NULL OR {e}conversation_i
 #: hubs a lineage reaches (agents, documents) are the targets of thousands of edges and the
 #: sources of few.
 LINEAGE_EDGES = f"""
-SELECT data FROM edges
+SELECT {edge_json()} FROM edges
 WHERE source_id IN (SELECT value FROM json_each(?2))
   AND +target_id IN (SELECT value FROM json_each(?2))
   AND type IN (SELECT value FROM json_each(?1))
@@ -249,22 +283,22 @@ ORDER BY created_at, id
 
 #: One level of a path search, each way along the edges. Parameters: JSON arrays of
 #: frontier ids and of edge types.
-PATH_STEP_OUT = """
-SELECT source_id, target_id, data FROM edges
+PATH_STEP_OUT = f"""
+SELECT source_id, target_id, {edge_json()} FROM edges
 WHERE source_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
 """
-PATH_STEP_IN = """
-SELECT target_id, source_id, data FROM edges
+PATH_STEP_IN = f"""
+SELECT target_id, source_id, {edge_json()} FROM edges
 WHERE target_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
 """
 
 #: Every edge touching a conversation or its items, and the hand-offs recorded in it.
-CONVERSATION_EDGES = """
-SELECT data FROM edges WHERE source_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+CONVERSATION_EDGES = f"""
+SELECT {edge_json()} FROM edges WHERE source_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
 UNION
-SELECT data FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+SELECT {edge_json()} FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
 UNION
-SELECT data FROM edges WHERE conversation_id = ?1
+SELECT {edge_json()} FROM edges WHERE conversation_id = ?1
 """
 
 #: A template's version with this content, if it was published before.
