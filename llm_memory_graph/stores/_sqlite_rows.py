@@ -25,10 +25,11 @@ __all__ = [
 ]
 
 
-def node_row(node: Node) -> tuple[Any, ...]:
-    """The ``nodes`` row of a new node, without its rowid (``sql.INSERT_NODE``)."""
+def node_row(rowid: int, node: Node) -> tuple[Any, ...]:
+    """The ``nodes`` row of a new node (``sql.INSERT_NODE``)."""
     fields = node.__dict__
     return (
+        rowid,
         node.id,
         str(node.type),
         to_micros(node.created_at),
@@ -104,7 +105,7 @@ def kept_edge_row(edge: KeptEdge) -> tuple[Any, ...]:
     """The ``edges`` row of an edge the upsert plan derived (``sql.INSERT_EDGE``)."""
     return (
         edge.id,
-        edge.type.value,
+        str(edge.type),
         edge.source_id,
         edge.target_id,
         to_micros(edge.created_at),

@@ -130,17 +130,20 @@ class UpsertPlan:
 
 
 def check_batch(nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
-    """Reject what is wrong in the batch itself, before any I/O."""
-    seen: set[str] = set()
-    for i, node in enumerate(nodes):
-        if node.id in seen:
-            raise InvalidInputError(f"id {node.id} appears twice in the batch", field=f"nodes.{i}.id")
-        seen.add(node.id)
-    seen.clear()
+    """Reject what is wrong in the batch itself, before any I/O.
+
+    Cheap for the one-node or one-edge records a batch or buffered writer checks per call.
+    """
+    for kind, items in (("nodes", nodes), ("edges", edges)):
+        if len(items) > 1 and len({item.id for item in items}) < len(items):
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    raise InvalidInputError(
+                        f"id {item.id} appears twice in the batch", field=f"{kind}.{i}.id"
+                    )
+                seen.add(item.id)
     for i, edge in enumerate(edges):
-        if edge.id in seen:
-            raise InvalidInputError(f"id {edge.id} appears twice in the batch", field=f"edges.{i}.id")
-        seen.add(edge.id)
         if edge.type in MANAGED_EDGE_TYPES:
             hint = "agent_id" if edge.type is EdgeType.HANDLED_BY else "conversation_id"
             raise InvalidInputError(

@@ -440,7 +440,7 @@ class SQLiteStore:
             self._executemany(
                 "insert_node",
                 sql.INSERT_NODE,
-                [(rowid, *node_row(n)) for rowid, n in enumerate(plan.new_nodes, first)],
+                [node_row(rowid, n) for rowid, n in enumerate(plan.new_nodes, first)],
             )
             self._executemany(
                 "insert_text_at",
