@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 from click.core import ParameterSource
@@ -40,9 +40,11 @@ from .errors import MemoryGraphError
 from .graph import MemoryGraph
 from .schema import Agent, Conversation, MetadataScalar, Node, NodeType
 from .spec import Stats
-from .stores.neo4j import Neo4jSettings, Neo4jStore
-from .stores.neo4j._queries import Migration
-from .stores.neo4j.migrate import Migrator
+from .stores.neo4j import Neo4jSettings
+
+if TYPE_CHECKING:
+    from .stores.neo4j import Neo4jStore
+    from .stores.neo4j._queries import Migration
 
 __all__ = ["StoreChoice", "cli", "main", "output_options", "store_options"]
 
@@ -518,6 +520,8 @@ def find(
 @contextmanager
 def _neo4j_store(store: StoreChoice) -> Iterator[Neo4jStore]:
     """Open the Neo4j store a migration command works on, or explain why there is none."""
+    from .stores.neo4j import Neo4jStore  # the driver is imported only for Neo4j commands
+
     if store.uri is None:
         raise click.ClickException(
             "migrations are for Neo4j: pass --uri or set NEO4J_URI (an embedded file upgrades itself)"
@@ -544,6 +548,8 @@ def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool
     """
     if ctx.invoked_subcommand is not None:
         return
+    from .stores.neo4j.migrate import Migrator
+
     with _neo4j_store(store) as neo4j:
         migrator = Migrator(neo4j)
         try:
@@ -577,6 +583,8 @@ def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool
 @output_options
 def migrate_status(store: StoreChoice, as_json: bool) -> None:
     """Print which migrations the Neo4j database has and which it still needs."""
+    from .stores.neo4j.migrate import Migrator
+
     with _neo4j_store(store) as neo4j:
         try:
             states = Migrator(neo4j).status()
