@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import subprocess
+import sys
 
 import llm_memory_graph
 
@@ -21,3 +23,14 @@ def test_every_module_declares_all() -> None:
         if info.ispkg and not hasattr(module, "__all__"):
             continue
         assert hasattr(module, "__all__"), info.name
+
+
+def test_the_neo4j_driver_is_imported_only_when_a_neo4j_store_is_asked_for() -> None:
+    # An embedded-store program (and the CLI on a file) never pays the driver's import.
+    check = (
+        "import sys, llm_memory_graph, llm_memory_graph.cli, llm_memory_graph.stores.neo4j as n;"
+        "assert 'neo4j' not in sys.modules, 'imported early';"
+        "n.Neo4jStore, n.AsyncNeo4jStore;"
+        "assert 'neo4j' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True)
