@@ -236,6 +236,7 @@ NAMED_QUERIES = [
         "TRANSCRIPT",
         "COUNT_NODES",
         "COUNT_EDGES",
+        "COUNT_DOOMED_EDGES",
         "DELETE_META_OF",
         "SET_CONVERSATION_STATE",
         "UPDATE_EDGE",
@@ -281,3 +282,51 @@ def test_a_cached_read_sees_another_graphs_write_at_once(db_path: Path) -> None:
         assert reader.query().types("Prompt").count() == 1
         writer.add_prompt("second")
         assert reader.query().types("Prompt").count() == 2
+
+
+def _edge_counts_by_scan(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return dict(conn.execute("SELECT type, count(*) FROM edges GROUP BY type").fetchall())
+
+
+def test_edge_counts_stay_equal_to_the_edges_through_writes_rewrites_and_deletes(db_path: Path) -> None:
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        agent, doc = graph.register_agent("a"), graph.add_document("kb")
+        chats = [graph.start_conversation(f"c{i}") for i in range(3)]
+        for chat in chats:
+            prompt = graph.add_prompt("q", conversation=chat, agent=agent)
+            graph.reference(prompt, doc, score=0.5)
+            answer = graph.add_completion(prompt, "a")
+            graph.add_feedback(answer, score=1.0)
+            graph.add(nodes=[answer])  # a rewrite writes no new edge
+        graph.hand_off(agent, graph.register_agent("b"), conversation=chats[0])
+        graph.delete_conversation(chats[0])
+
+        counted = {str(t): n for t, n in graph.stats().edges.items() if n}
+
+    assert counted == _edge_counts_by_scan(db_path)
+    assert counted["CONTAINS"] == 2 * 3 and counted["REFERENCES"] == 2
+
+
+def test_a_version_3_file_is_upgraded_in_place_and_reads_the_same(db_path: Path) -> None:
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        chat, agent = graph.start_conversation("c"), graph.register_agent("a")
+        prompt = graph.add_prompt("q", conversation=chat, agent=agent)
+        graph.add_completion(prompt, "a")
+        before = graph.conversation_graph(chat)
+    with sqlite3.connect(db_path) as conn:  # back to version 3: full edge JSON, a type index
+        conn.execute(f"UPDATE edges SET data = {sql.edge_json()}")
+        conn.execute("DROP TABLE edge_counts")
+        conn.execute("CREATE INDEX edges_type ON edges (type)")
+        conn.execute("UPDATE schema_version SET version = 3")
+
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        after = graph.conversation_graph(chat)
+        counted = {str(t): n for t, n in graph.stats().edges.items() if n}
+    with sqlite3.connect(db_path) as conn:
+        version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+    assert after == before
+    assert counted == _edge_counts_by_scan(db_path)
+    assert version == sql.SCHEMA_VERSION and "edges_type" not in indexes

@@ -6,15 +6,17 @@ where ``getattr`` would go through pydantic's slow ``__getattr__`` and an Attrib
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from .._codec import meta_value, to_micros
 from ..schema import Edge, Node
 from . import _sqlite_sql as sql
-from ._upsert import KeptEdge
+from ._upsert import KeptEdge, UpsertPlan
 
 __all__ = [
     "edge_conversation",
+    "edge_counts",
     "edge_row",
     "kept_edge_json",
     "kept_edge_row",
@@ -99,6 +101,13 @@ def edge_row(edge: Edge) -> tuple[Any, ...]:
         edge_conversation(edge),
         edge.model_dump_json(),
     )
+
+
+def edge_counts(plan: UpsertPlan) -> list[tuple[str, int]]:
+    """How many new edges of each type the plan writes (``sql.ADD_EDGE_COUNT``)."""
+    counts = Counter(str(e.type) for e in plan.kept_edges)
+    counts.update(str(e.type) for e in plan.new_edges)
+    return list(counts.items())
 
 
 def kept_edge_row(edge: KeptEdge) -> tuple[Any, ...]:

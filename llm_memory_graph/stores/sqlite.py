@@ -85,6 +85,7 @@ from ._retry import RetryHook, RetryPolicy
 from ._sqlite_aggregate import aggregate_statement
 from ._sqlite_rows import (
     edge_conversation,
+    edge_counts,
     edge_row,
     kept_edge_row,
     meta_rows,
@@ -474,6 +475,7 @@ class SQLiteStore:
                 sql.INSERT_EDGE,
                 [*map(kept_edge_row, plan.kept_edges), *map(edge_row, plan.new_edges)],
             )
+            self._executemany("add_edge_count", sql.ADD_EDGE_COUNT, edge_counts(plan))
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
@@ -537,6 +539,10 @@ class SQLiteStore:
         with self._write():
             self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
             self._execute("mark_doomed", sql.MARK_CONVERSATION_DOOMED, (conversation_id,))
+            doomed = self._execute(
+                "count_doomed_edges", sql.COUNT_DOOMED_EDGES, (conversation_id,)
+            ).fetchall()
+            self._executemany("add_edge_count", sql.ADD_EDGE_COUNT, [(t, -n) for t, n in doomed])
             counts = []
             for i, statement in enumerate(sql.DELETE_DOOMED):
                 params = (conversation_id,) if i == 0 else ()
