@@ -72,10 +72,26 @@ __all__ = [
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
 SCHEMA_VERSION = 4
 
+#: Contentless: the text lives once, in ``nodes.data``; the index keeps only what MATCH and
+#: bm25 need. A row is removed with FTS5's 'delete' command and the text it was indexed
+#: with, read back from ``nodes`` (``_FTS_DELETE``).
 _CREATE_FTS = """
 CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
-    content, title, tokenize = 'unicode61 remove_diacritics 2'
+    content, title, content = '', tokenize = 'unicode61 remove_diacritics 2'
 )"""
+
+#: Node types whose text is searchable, and the fields searched.
+TEXT_TYPES = ("Prompt", "Completion", "Document", "Context")
+
+_TEXT_OF_NODES = (
+    "SELECT rowid, json_extract(data, '$.content'), json_extract(data, '$.title') FROM nodes "
+    f"WHERE type IN ({', '.join(repr(t) for t in TEXT_TYPES)})"
+)
+
+_FTS_DELETE = (
+    "INSERT INTO node_fts (node_fts, rowid, content, title) SELECT 'delete', "
+    + _TEXT_OF_NODES.removeprefix("SELECT ")
+)
 
 _TEMPLATE_INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS nodes_template_name ON nodes (name) WHERE type = 'PromptTemplate'",
@@ -87,19 +103,18 @@ _TEMPLATE_INDEXES = (
 
 #: Statements that bring a file from the version before each key to that version.
 UPGRADES: dict[int, tuple[str, ...]] = {
-    2: (
-        _CREATE_FTS,
-        # rowid of node_fts = rowid of the node it indexes
-        "INSERT INTO node_fts (rowid, content, title) "
-        "SELECT rowid, json_extract(data, '$.content'), json_extract(data, '$.title') FROM nodes "
-        "WHERE type IN ('Prompt', 'Completion', 'Document', 'Context')",
-    ),
+    # rowid of node_fts = rowid of the node it indexes
+    2: (_CREATE_FTS, f"INSERT INTO node_fts (rowid, content, title) {_TEXT_OF_NODES}"),
     3: _TEMPLATE_INDEXES,
     # Edges the store keeps are written with only what no column holds (see ``edge_json``);
     # rows written before keep their whole JSON, which reads the same. Edges are counted
     # by type in ``edge_counts`` instead of through an index on ``type``, which cost every
-    # write a page per edge type it touched (a sixth of a single write's pages).
+    # write a page per edge type it touched (a sixth of a single write's pages). The text
+    # index becomes contentless: the text was stored twice.
     4: (
+        "DROP TABLE node_fts",
+        _CREATE_FTS,
+        f"INSERT INTO node_fts (rowid, content, title) {_TEXT_OF_NODES}",
         "CREATE TABLE edge_counts (type TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
         "INSERT INTO edge_counts (type, n) SELECT type, count(*) FROM edges GROUP BY type",
         "DROP INDEX IF EXISTS edges_type",
@@ -197,14 +212,12 @@ UPDATE nodes SET user_id = ?, name = ?, request_model = ?, response_model = ?, d
 WHERE id = ?
 """
 
-#: Node types whose text is searchable, and the fields searched.
-TEXT_TYPES = ("Prompt", "Completion", "Document", "Context")
-
 INSERT_TEXT = "INSERT INTO node_fts (rowid, content, title) SELECT rowid, ?, ? FROM nodes WHERE id = ?"
 
 INSERT_TEXT_AT = "INSERT INTO node_fts (rowid, content, title) VALUES (?, ?, ?)"
 
-DELETE_TEXT_OF = "DELETE FROM node_fts WHERE rowid = (SELECT rowid FROM nodes WHERE id = ?)"
+#: Run before the node's row is rewritten: it reads the text the node was indexed with.
+DELETE_TEXT_OF = f"{_FTS_DELETE} AND id = ?"
 
 INSERT_META = "INSERT OR IGNORE INTO node_meta (key, value, created_at, node_id) VALUES (?,?,?,?)"
 
@@ -337,7 +350,7 @@ DELETE_DOOMED = (
     "DELETE FROM edges WHERE source_id IN (SELECT id FROM temp.doomed)",
     "DELETE FROM edges WHERE target_id IN (SELECT id FROM temp.doomed)",
     "DELETE FROM node_meta WHERE node_id IN (SELECT id FROM temp.doomed)",
-    "DELETE FROM node_fts WHERE rowid IN (SELECT rowid FROM nodes WHERE id IN (SELECT id FROM temp.doomed))",
+    f"{_FTS_DELETE} AND id IN (SELECT id FROM temp.doomed)",
     "DELETE FROM nodes WHERE id IN (SELECT id FROM temp.doomed)",
 )
 

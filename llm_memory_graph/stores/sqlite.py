@@ -448,13 +448,13 @@ class SQLiteStore:
                 sql.INSERT_TEXT_AT,
                 [(rowid, *text) for rowid, n in enumerate(plan.new_nodes, first) if (text := text_of(n))],
             )
+            self._executemany(  # before the rows change: it reads the text they were indexed with
+                "delete_text", sql.DELETE_TEXT_OF, [(n.id,) for n in plan.changed_nodes if text_of(n)]
+            )
             self._executemany(
                 "update_node", sql.UPDATE_NODE, [node_update_row(n) for n in plan.changed_nodes]
             )
             self._executemany("delete_meta", sql.DELETE_META_OF, [(n.id,) for n in plan.changed_nodes])
-            self._executemany(
-                "delete_text", sql.DELETE_TEXT_OF, [(n.id,) for n in plan.changed_nodes if text_of(n)]
-            )
             self._executemany(
                 "insert_text",
                 sql.INSERT_TEXT,

@@ -111,6 +111,28 @@ async def test_text_search_finds_every_word_and_phrase(graph: AsyncMemoryGraph) 
     assert await _ids(graph.query().text("shipping").types("Document")) == [other.id]
 
 
+async def test_rewriting_a_nodes_text_replaces_what_search_finds(graph: AsyncMemoryGraph) -> None:
+    doc = await graph.add_document("Refunds take thirty days.", title="Refunds")
+    await graph.add(
+        nodes=[doc.model_copy(update={"content": "Exchanges take a week.", "title": "Exchanges"})]
+    )
+
+    assert await graph.query().text("refunds").count() == 0
+    assert await graph.query().text("thirty").count() == 0
+    assert await _ids(graph.query().text("exchanges week")) == [doc.id]
+
+
+async def test_a_deleted_conversations_text_is_never_found_again(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation("c")
+    await graph.add_prompt("Where is parcel zebra?", conversation=chat)
+    await graph.delete_conversation(chat)
+    await graph.register_agent("a")
+    later = await graph.add_prompt("Where is parcel yak?")  # may take the deleted prompt's place
+
+    assert await graph.query().text("zebra").count() == 0
+    assert await _ids(graph.query().text("parcel")) == [later.id]
+
+
 async def test_text_search_takes_operators_literally(graph: AsyncMemoryGraph) -> None:
     await graph.add_document("plain text")
     for hostile in [

@@ -111,6 +111,28 @@ def test_text_search_finds_every_word_and_phrase(graph: MemoryGraph) -> None:
     assert _ids(graph.query().text("shipping").types("Document")) == [other.id]
 
 
+def test_rewriting_a_nodes_text_replaces_what_search_finds(graph: MemoryGraph) -> None:
+    doc = graph.add_document("Refunds take thirty days.", title="Refunds")
+    graph.add(
+        nodes=[doc.model_copy(update={"content": "Exchanges take a week.", "title": "Exchanges"})]
+    )
+
+    assert graph.query().text("refunds").count() == 0
+    assert graph.query().text("thirty").count() == 0
+    assert _ids(graph.query().text("exchanges week")) == [doc.id]
+
+
+def test_a_deleted_conversations_text_is_never_found_again(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation("c")
+    graph.add_prompt("Where is parcel zebra?", conversation=chat)
+    graph.delete_conversation(chat)
+    graph.register_agent("a")
+    later = graph.add_prompt("Where is parcel yak?")  # may take the deleted prompt's place
+
+    assert graph.query().text("zebra").count() == 0
+    assert _ids(graph.query().text("parcel")) == [later.id]
+
+
 def test_text_search_takes_operators_literally(graph: MemoryGraph) -> None:
     graph.add_document("plain text")
     for hostile in [
