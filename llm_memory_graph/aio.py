@@ -35,12 +35,11 @@ from ._facade import (
     NodeRef,
     build_filter,
     default_db_path,
-    parse_direction,
-    parse_edge_types,
     ref_id,
     require_open,
 )
 from .aio_templates import _AsyncTemplateMethods
+from .aio_traversal import _AsyncTraversalMethods
 from .aio_writes import _AsyncWriteMethods
 from .errors import InvalidInputError, MemoryGraphError
 from .metrics import Operation, attach, measure
@@ -70,14 +69,10 @@ from .schema import (
 from .spec import (
     AggregateRow,
     Deleted,
-    GraphPath,
     GroupBy,
-    Lineage,
-    Neighbor,
     NodeFilter,
     Page,
     Stats,
-    Subgraph,
 )
 from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore
@@ -89,7 +84,7 @@ __all__ = ["AsyncMemoryGraph"]
 T = TypeVar("T")
 
 
-class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncWriteMethods):
+class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWriteMethods):
     """Record what an LLM system does as a graph, and ask where its answers came from.
 
         async with AsyncMemoryGraph.open("graph.db") as graph:
@@ -639,100 +634,6 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncWriteMethods):
         )
         async for node in self._stream(spec, batch_size):
             yield node
-
-    async def neighbors(
-        self,
-        node: NodeRef,
-        *,
-        direction: str = "both",
-        edge_types: Iterable[EdgeType | str] | None = None,
-    ) -> list[Neighbor]:
-        """Return the nodes one edge away, with the edges, following arrows ``out``, ``in`` or ``both``."""
-        node_id, walk, types = ref_id(node, "node"), parse_direction(direction), parse_edge_types(edge_types)
-        return await self._read(
-            ("neighbors", node_id, walk, types),
-            self._store.neighbors,
-            node_id,
-            direction=walk,
-            edge_types=types,
-        )
-
-    async def lineage(
-        self,
-        node: NodeRef,
-        *,
-        direction: str = "up",
-        depth: int = 10,
-        edge_types: Iterable[EdgeType | str] | None = None,
-    ) -> Lineage:
-        """Return where a node came from (``up``) or what it influenced (``down``).
-
-        Up from an answer reaches its prompt, the documents and context it used, the tool
-        calls and their inputs, earlier completions it depended on, and the agents.
-
-        :param depth: most hops from the node (default 10, at most 100).
-        :param edge_types: edge types to follow; default every provenance edge type (all
-            but the structural CONTAINS and the temporal PRECEDES).
-        """
-        node_id, walk, types = ref_id(node, "node"), parse_direction(direction), parse_edge_types(edge_types)
-        return await self._read(
-            ("lineage", node_id, walk, types, depth),
-            self._store.lineage,
-            node_id,
-            direction=walk,
-            edge_types=types,
-            depth=depth,
-        )
-
-    async def why(
-        self, node: NodeRef, *, depth: int = 20, edge_types: Iterable[EdgeType | str] | None = None
-    ) -> Lineage:
-        """Return everything that fed a node: for an answer, every prompt, context,
-        document, tool result, template version, earlier answer and agent behind it.
-
-        The same as ``lineage(node, direction="up")``, with a deeper default.
-        """
-        return await self.lineage(node, direction="up", depth=depth, edge_types=edge_types)
-
-    async def impact(
-        self, node: NodeRef, *, depth: int = 20, edge_types: Iterable[EdgeType | str] | None = None
-    ) -> Lineage:
-        """Return everything a node influenced: for a document or template version, every
-        prompt, completion, tool call and rating downstream of it.
-
-        The same as ``lineage(node, direction="down")``, with a deeper default.
-        """
-        return await self.lineage(node, direction="down", depth=depth, edge_types=edge_types)
-
-    async def shortest_path(
-        self,
-        source: NodeRef,
-        target: NodeRef,
-        *,
-        edge_types: Iterable[EdgeType | str] | None = None,
-        max_depth: int = 10,
-    ) -> GraphPath | None:
-        """Return a shortest chain of edges between two nodes, crossing edges either way,
-        or ``None`` when they are not connected within ``max_depth`` edges.
-        """
-        a, b, types = ref_id(source, "source"), ref_id(target, "target"), parse_edge_types(edge_types)
-        return await self._read(
-            ("path", a, b, types, max_depth),
-            self._store.shortest_path,
-            a,
-            b,
-            edge_types=types,
-            max_depth=max_depth,
-        )
-
-    async def conversation_graph(self, conversation: NodeRef) -> Subgraph:
-        """Return a conversation's whole subgraph: its items, every edge touching them, and
-        the agents, documents and templates at their other ends.
-        """
-        conversation_id = ref_id(conversation, "conversation")
-        return await self._read(
-            ("conversation_graph", conversation_id), self._store.conversation_graph, conversation_id
-        )
 
     def query(self) -> AsyncQuery:
         """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""
