@@ -36,8 +36,9 @@ def ms(seconds: float) -> str:
 
 
 def us(seconds: float) -> str:
-    """Seconds as microseconds, three significant figures."""
-    return f"{seconds * 1e6:.3g} µs"
+    """Seconds as microseconds, three significant figures (whole ones from 1,000 up)."""
+    micros = seconds * 1e6
+    return f"{micros:,.0f} µs" if micros >= 1000 else f"{micros:.3g} µs"
 
 
 def copy_db(source: Path, target: Path) -> Path:
