@@ -3,26 +3,33 @@
     llm-memory-graph report --since 7d --by model,day
     llm-memory-graph report --agent writer --meta env=prod --json
 
-The command is built by ``report_command()`` rather than at import, because it reuses the
-option decorators and helpers of ``cli.py``, which registers it: importing them here at
-module level would make the two modules import each other.
+``cli.py`` registers the command; the options and helpers it shares with the other
+commands live in ``_cli_common.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import click
 
+from ._cli_common import (
+    StoreChoice,
+    agent_names,
+    agent_ref,
+    echo_json,
+    open_graph,
+    output_options,
+    parse_meta,
+    store_options,
+)
 from ._when import parse_when
-from .errors import NodeNotFoundError
-from .graph import MemoryGraph
-from .schema import Agent, utcnow, validating
+from .schema import utcnow, validating
 from .spec import AggregateRow, GroupBy, NodeFilter
 
-__all__ = ["agent_names", "parse_by", "parse_moment", "report_command", "report_json", "report_table"]
+__all__ = ["parse_by", "parse_moment", "report", "report_json", "report_table"]
 
 #: Column titles of the groupings in the text table.
 _GROUP_TITLES: dict[GroupBy, str] = {
@@ -157,100 +164,67 @@ def report_json(rows: Sequence[AggregateRow]) -> list[dict[str, Any]]:
     return [row.model_dump(mode="json") | {"error_rate": row.error_rate} for row in rows]
 
 
-def agent_names(graph: MemoryGraph, agent_ids: Iterable[str]) -> dict[str, str]:
-    """Return the names of the agents with these ids (ids that are not agents are left out)."""
-    names: dict[str, str] = {}
-    for agent_id in sorted(set(agent_ids)):
-        try:
-            agent = graph.get(agent_id)
-        except NodeNotFoundError:
-            continue
-        if isinstance(agent, Agent):
-            names[agent_id] = agent.name
-    return names
+@click.command("report")
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="Completions created at or after WHEN: a duration before now (30m, 24h, 7d, 2w) "
+    "or an ISO 8601 date or datetime (UTC unless it says otherwise).",
+)
+@click.option("--until", metavar="WHEN", help="Completions created before WHEN; same forms as --since.")
+@click.option(
+    "--by",
+    metavar="GROUPS",
+    help=f"Group by one or more of {', '.join(GroupBy)}, comma-separated (default: one total row).",
+)
+@click.option("--agent", metavar="ID|NAME", help="Only completions handled by this agent (an id or a name).")
+@click.option("--model", metavar="NAME", help="Only completions that asked for or got this model.")
+@click.option(
+    "--meta",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Only completions whose metadata KEY equals VALUE, repeatable; values are read as in `find`.",
+)
+@store_options
+@output_options
+def report(
+    since: str | None,
+    until: str | None,
+    by: str | None,
+    agent: str | None,
+    model: str | None,
+    meta: tuple[str, ...],
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Print tokens, cost, latency percentiles and feedback of completions, per group.
 
-
-def report_command() -> click.Command:
-    """Build the ``report`` command, with the store and output options of ``cli.py``.
-
-    ``cli.py`` registers it with ``cli.add_command(report_command())``, below the helpers
-    it reuses.
+    One row per group (say --by model,day), or one total row without --by. Errors are
+    the share of completions that recorded one; latencies are nearest-rank percentiles
+    in milliseconds; feedback is the average score, with how many feedbacks rated the
+    group's completions in brackets. Time buckets are UTC.
     """
-    from .cli import (
-        StoreChoice,
-        _agent_ref,
-        _echo_json,
-        _open_graph,
-        _parse_meta,
-        output_options,
-        store_options,
-    )
-
-    @click.command("report")
-    @click.option(
-        "--since",
-        metavar="WHEN",
-        help="Completions created at or after WHEN: a duration before now (30m, 24h, 7d, 2w) "
-        "or an ISO 8601 date or datetime (UTC unless it says otherwise).",
-    )
-    @click.option("--until", metavar="WHEN", help="Completions created before WHEN; same forms as --since.")
-    @click.option(
-        "--by",
-        metavar="GROUPS",
-        help=f"Group by one or more of {', '.join(GroupBy)}, comma-separated (default: one total row).",
-    )
-    @click.option(
-        "--agent", metavar="ID|NAME", help="Only completions handled by this agent (an id or a name)."
-    )
-    @click.option("--model", metavar="NAME", help="Only completions that asked for or got this model.")
-    @click.option(
-        "--meta",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help="Only completions whose metadata KEY equals VALUE, repeatable; values are read as in `find`.",
-    )
-    @store_options
-    @output_options
-    def report(
-        since: str | None,
-        until: str | None,
-        by: str | None,
-        agent: str | None,
-        model: str | None,
-        meta: tuple[str, ...],
-        store: StoreChoice,
-        as_json: bool,
-    ) -> None:
-        """Print tokens, cost, latency percentiles and feedback of completions, per group.
-
-        One row per group (say --by model,day), or one total row without --by. Errors are
-        the share of completions that recorded one; latencies are nearest-rank percentiles
-        in milliseconds; feedback is the average score, with how many feedbacks rated the
-        group's completions in brackets. Time buckets are UTC.
-        """
-        groupings = parse_by(by)
-        now = utcnow()
-        since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
-        if since_at is not None and until_at is not None and since_at >= until_at:
-            raise click.ClickException("--since must be earlier than --until")
-        metadata = _parse_meta(meta)
-        with _open_graph(store) as graph:
-            with validating("filter"):
-                spec = NodeFilter(
-                    since=since_at,
-                    until=until_at,
-                    agent_id=_agent_ref(graph, agent),
-                    model=model,
-                    metadata=metadata,
-                )
-            rows = graph.store.aggregate(spec, groupings)
-            wanted = {key for r in rows if (key := r.group.get(GroupBy.AGENT)) is not None}
-            agents = agent_names(graph, wanted) if GroupBy.AGENT in groupings and not as_json else {}
-        if as_json:
-            _echo_json(report_json(rows))
-        elif not any(r.completions for r in rows):
-            click.echo("No completions match.")
-        else:
-            click.echo(report_table(rows, groupings, agents=agents))
-
-    return report
+    groupings = parse_by(by)
+    now = utcnow()
+    since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
+    if since_at is not None and until_at is not None and since_at >= until_at:
+        raise click.ClickException("--since must be earlier than --until")
+    metadata = parse_meta(meta)
+    with open_graph(store) as graph:
+        with validating("filter"):
+            spec = NodeFilter(
+                since=since_at,
+                until=until_at,
+                agent_id=agent_ref(graph, agent),
+                model=model,
+                metadata=metadata,
+            )
+        rows = graph.store.aggregate(spec, groupings)
+        wanted = {key for r in rows if (key := r.group.get(GroupBy.AGENT)) is not None}
+        agents = agent_names(graph, wanted) if GroupBy.AGENT in groupings and not as_json else {}
+    if as_json:
+        echo_json(report_json(rows))
+    elif not any(r.completions for r in rows):
+        click.echo("No completions match.")
+    else:
+        click.echo(report_table(rows, groupings, agents=agents))

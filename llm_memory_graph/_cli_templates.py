@@ -4,8 +4,7 @@
     llm-memory-graph templates label support production v3
     llm-memory-graph templates compare support v2 v3 --since 7d
 
-A version is written ``3`` or ``v3``. Like ``report``, the group is built by a factory that
-``cli.py`` calls, because it reuses that module's option decorators.
+A version is written ``3`` or ``v3``. ``cli.py`` registers the group.
 """
 
 from __future__ import annotations
@@ -16,11 +15,12 @@ from typing import Any
 
 import click
 
+from ._cli_common import StoreChoice, echo_json, open_graph, output_options, store_options
 from ._when import parse_when
 from .schema import PromptTemplate, VariableSpec, utcnow
 from .spec import TemplateVersionInfo, VersionStats
 
-__all__ = ["templates_command"]
+__all__ = ["templates"]
 
 
 def _version_text(info: TemplateVersionInfo) -> str:
@@ -67,198 +67,197 @@ def _variables(pairs: tuple[str, ...]) -> dict[str, Any]:
     return found
 
 
-def templates_command() -> click.Group:
-    """Build the ``templates`` group, with the store and output options of ``cli.py``."""
-    from .cli import StoreChoice, _echo_json, _open_graph, output_options, store_options
+@click.group("templates")
+def templates() -> None:
+    """Publish prompt templates, move their labels, and compare their versions."""
 
-    @click.group("templates")
-    def templates() -> None:
-        """Publish prompt templates, move their labels, and compare their versions."""
 
-    @templates.command("publish")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--name", required=True, help="The template's name; it is created on first publish.")
-    @click.option("--message", help="Why this version exists, like a commit message.")
-    @click.option("--label", help="Move this label (say staging) to the new version.")
-    @click.option("--author", help="Who published it.")
-    @click.option("--parent", metavar="VERSION", help="A version of the same template this one extends.")
-    @click.option(
-        "--variables",
-        "variables_file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="A JSON list of variable specs (name, type, required, default, description); by "
-        "default every variable the text uses, as a required string.",
-    )
-    @store_options
-    @output_options
-    def publish(
-        file: Path,
-        name: str,
-        message: str | None,
-        label: str | None,
-        author: str | None,
-        parent: str | None,
-        variables_file: Path | None,
-        store: StoreChoice,
-        as_json: bool,
-    ) -> None:
-        """Publish FILE (Jinja text) as the next version; identical text returns the existing one."""
-        try:
-            specs = (
-                None
-                if variables_file is None
-                else [VariableSpec.model_validate(v) for v in json.loads(variables_file.read_text())]
-            )
-        except (ValueError, TypeError) as exc:
-            raise click.ClickException(f"--variables {variables_file}: {exc}".splitlines()[0]) from exc
-        with _open_graph(store, create=True) as graph:
-            version = graph.publish_template(
-                name,
-                file.read_text(),
-                variables=specs,
-                parent=parent,
-                message=message,
-                author=author,
-                label=label,
-            )
-        if as_json:
-            _echo_json(version.model_dump(mode="json"))
-        else:
-            click.echo(f"{name} v{version.version}  {version.id}")
+@templates.command("publish")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The template's name; it is created on first publish.")
+@click.option("--message", help="Why this version exists, like a commit message.")
+@click.option("--label", help="Move this label (say staging) to the new version.")
+@click.option("--author", help="Who published it.")
+@click.option("--parent", metavar="VERSION", help="A version of the same template this one extends.")
+@click.option(
+    "--variables",
+    "variables_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON list of variable specs (name, type, required, default, description); by "
+    "default every variable the text uses, as a required string.",
+)
+@store_options
+@output_options
+def publish(
+    file: Path,
+    name: str,
+    message: str | None,
+    label: str | None,
+    author: str | None,
+    parent: str | None,
+    variables_file: Path | None,
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Publish FILE (Jinja text) as the next version; identical text returns the existing one."""
+    try:
+        specs = (
+            None
+            if variables_file is None
+            else [VariableSpec.model_validate(v) for v in json.loads(variables_file.read_text())]
+        )
+    except (ValueError, TypeError) as exc:
+        raise click.ClickException(f"--variables {variables_file}: {exc}".splitlines()[0]) from exc
+    with open_graph(store, create=True) as graph:
+        version = graph.publish_template(
+            name,
+            file.read_text(),
+            variables=specs,
+            parent=parent,
+            message=message,
+            author=author,
+            label=label,
+        )
+    if as_json:
+        echo_json(version.model_dump(mode="json"))
+    else:
+        click.echo(f"{name} v{version.version}  {version.id}")
 
-    @templates.command("list")
-    @store_options
-    @output_options
-    def list_(store: StoreChoice, as_json: bool) -> None:
-        """List every template with its newest version and labels."""
-        with _open_graph(store) as graph:
-            names = sorted(
-                t.name
-                for t in graph.query().types("PromptTemplate").stream()
-                if isinstance(t, PromptTemplate)
-            )
-            rows = {n: graph.template_history(n) for n in names}
-        if as_json:
-            _echo_json({n: [i.model_dump(mode="json") for i in h] for n, h in rows.items()})
+
+@templates.command("list")
+@store_options
+@output_options
+def list_(store: StoreChoice, as_json: bool) -> None:
+    """List every template with its newest version and labels."""
+    with open_graph(store) as graph:
+        names = sorted(
+            t.name for t in graph.query().types("PromptTemplate").stream() if isinstance(t, PromptTemplate)
+        )
+        rows = {n: graph.template_history(n) for n in names}
+    if as_json:
+        echo_json({n: [i.model_dump(mode="json") for i in h] for n, h in rows.items()})
+        return
+    for n, history in rows.items():
+        newest = history[-1] if history else None
+        click.echo(f"{n}  " + (_version_text(newest) if newest else "(no versions)"))
+
+
+@templates.command("show")
+@click.argument("name")
+@click.option("--version", metavar="V", help="A version (3 or v3); default the newest.")
+@click.option("--label", help="The version this label points at.")
+@store_options
+@output_options
+def show(name: str, version: str | None, label: str | None, store: StoreChoice, as_json: bool) -> None:
+    """Print one version's text (and, with --json, all of it); without options, the history."""
+    with open_graph(store) as graph:
+        if version is None and label is None:
+            history = graph.template_history(name)
+            if as_json:
+                echo_json([i.model_dump(mode="json") for i in history])
+            else:
+                for info in history:
+                    click.echo(_version_text(info))
             return
-        for n, history in rows.items():
-            newest = history[-1] if history else None
-            click.echo(f"{n}  " + (_version_text(newest) if newest else "(no versions)"))
+        chosen = graph.get_template_version(name, version=version, label=label)
+    if as_json:
+        echo_json(chosen.model_dump(mode="json"))
+    else:
+        click.echo(chosen.body, nl=not chosen.body.endswith("\n"))
 
-    @templates.command("show")
-    @click.argument("name")
-    @click.option("--version", metavar="V", help="A version (3 or v3); default the newest.")
-    @click.option("--label", help="The version this label points at.")
-    @store_options
-    @output_options
-    def show(name: str, version: str | None, label: str | None, store: StoreChoice, as_json: bool) -> None:
-        """Print one version's text (and, with --json, all of it); without options, the history."""
-        with _open_graph(store) as graph:
-            if version is None and label is None:
-                history = graph.template_history(name)
-                if as_json:
-                    _echo_json([i.model_dump(mode="json") for i in history])
-                else:
-                    for info in history:
-                        click.echo(_version_text(info))
-                return
-            chosen = graph.get_template_version(name, version=version, label=label)
-        if as_json:
-            _echo_json(chosen.model_dump(mode="json"))
-        else:
-            click.echo(chosen.body, nl=not chosen.body.endswith("\n"))
 
-    @templates.command("label")
-    @click.argument("name")
-    @click.argument("label")
-    @click.argument("version")
-    @click.option("--reason", help="Why the label moves (kept in its history).")
-    @click.option("--actor", help="Who moves it.")
-    @store_options
-    @output_options
-    def label_(
-        name: str,
-        label: str,
-        version: str,
-        reason: str | None,
-        actor: str | None,
-        store: StoreChoice,
-        as_json: bool,
-    ) -> None:
-        """Point LABEL at VERSION (a rollback is just another move)."""
-        with _open_graph(store) as graph:
-            move = graph.move_label(name, label, version, actor=actor, reason=reason)
-            target = graph.get(move.target_id)
-        if as_json:
-            _echo_json(move.model_dump(mode="json"))
-        else:
-            click.echo(f"{name}: {label} -> v{getattr(target, 'version', '?')}")
+@templates.command("label")
+@click.argument("name")
+@click.argument("label")
+@click.argument("version")
+@click.option("--reason", help="Why the label moves (kept in its history).")
+@click.option("--actor", help="Who moves it.")
+@store_options
+@output_options
+def label_(
+    name: str,
+    label: str,
+    version: str,
+    reason: str | None,
+    actor: str | None,
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Point LABEL at VERSION (a rollback is just another move)."""
+    with open_graph(store) as graph:
+        move = graph.move_label(name, label, version, actor=actor, reason=reason)
+        target = graph.get(move.target_id)
+    if as_json:
+        echo_json(move.model_dump(mode="json"))
+    else:
+        click.echo(f"{name}: {label} -> v{getattr(target, 'version', '?')}")
 
-    @templates.command("diff")
-    @click.argument("name")
-    @click.argument("old")
-    @click.argument("new")
-    @store_options
-    @output_options
-    def diff(name: str, old: str, new: str, store: StoreChoice, as_json: bool) -> None:
-        """Print a unified diff between two versions' text."""
-        with _open_graph(store) as graph:
-            text = graph.diff_versions(name, old, new)
-        if as_json:
-            _echo_json({"diff": text})
-        else:
-            click.echo(text, nl=False)
 
-    @templates.command("compare")
-    @click.argument("name")
-    @click.argument("versions", nargs=-1, required=True)
-    @click.option("--since", metavar="WHEN", help="Only from WHEN on: 7d, 24h, or an ISO date.")
-    @click.option("--until", metavar="WHEN", help="Only before WHEN.")
-    @store_options
-    @output_options
-    def compare(
-        name: str,
-        versions: tuple[str, ...],
-        since: str | None,
-        until: str | None,
-        store: StoreChoice,
-        as_json: bool,
-    ) -> None:
-        """Compare versions (A/B): uses, latency p50/p95, tokens, cost, feedback, error rate."""
-        try:
-            bounds = [None if w is None else parse_when(w, utcnow()) for w in (since, until)]
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
-        with _open_graph(store) as graph:
-            rows = graph.compare_versions(name, *versions, since=bounds[0], until=bounds[1])
-        if as_json:
-            _echo_json([r.model_dump(mode="json") for r in rows])
-        else:
-            click.echo(_stats_table(rows))
+@templates.command("diff")
+@click.argument("name")
+@click.argument("old")
+@click.argument("new")
+@store_options
+@output_options
+def diff(name: str, old: str, new: str, store: StoreChoice, as_json: bool) -> None:
+    """Print a unified diff between two versions' text."""
+    with open_graph(store) as graph:
+        text = graph.diff_versions(name, old, new)
+    if as_json:
+        echo_json({"diff": text})
+    else:
+        click.echo(text, nl=False)
 
-    @templates.command("render")
-    @click.argument("name")
-    @click.option("--version", metavar="V", help="A version (3 or v3).")
-    @click.option("--label", help="The version this label points at.")
-    @click.option("--var", "pairs", multiple=True, metavar="KEY=VALUE", help="A variable, repeatable.")
-    @store_options
-    @output_options
-    def render_(
-        name: str,
-        version: str | None,
-        label: str | None,
-        pairs: tuple[str, ...],
-        store: StoreChoice,
-        as_json: bool,
-    ) -> None:
-        """Print a version rendered with --var values (nothing is recorded)."""
-        if (version is None) == (label is None):
-            raise click.ClickException("give --version or --label")
-        with _open_graph(store) as graph:
-            text = graph.render_template(name, _variables(pairs), version=version, label=label)
-        if as_json:
-            _echo_json({"text": text})
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
 
-    return templates
+@templates.command("compare")
+@click.argument("name")
+@click.argument("versions", nargs=-1, required=True)
+@click.option("--since", metavar="WHEN", help="Only from WHEN on: 7d, 24h, or an ISO date.")
+@click.option("--until", metavar="WHEN", help="Only before WHEN.")
+@store_options
+@output_options
+def compare(
+    name: str,
+    versions: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Compare versions (A/B): uses, latency p50/p95, tokens, cost, feedback, error rate."""
+    try:
+        bounds = [None if w is None else parse_when(w, utcnow()) for w in (since, until)]
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with open_graph(store) as graph:
+        rows = graph.compare_versions(name, *versions, since=bounds[0], until=bounds[1])
+    if as_json:
+        echo_json([r.model_dump(mode="json") for r in rows])
+    else:
+        click.echo(_stats_table(rows))
+
+
+@templates.command("render")
+@click.argument("name")
+@click.option("--version", metavar="V", help="A version (3 or v3).")
+@click.option("--label", help="The version this label points at.")
+@click.option("--var", "pairs", multiple=True, metavar="KEY=VALUE", help="A variable, repeatable.")
+@store_options
+@output_options
+def render_(
+    name: str,
+    version: str | None,
+    label: str | None,
+    pairs: tuple[str, ...],
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Print a version rendered with --var values (nothing is recorded)."""
+    if (version is None) == (label is None):
+        raise click.ClickException("give --version or --label")
+    with open_graph(store) as graph:
+        text = graph.render_template(name, _variables(pairs), version=version, label=label)
+    if as_json:
+        echo_json({"text": text})
+    else:
+        click.echo(text, nl=not text.endswith("\n"))

@@ -12,33 +12,36 @@ become one ``Error: ...`` line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import io
-import json
-import math
-import os
-import shlex
 import sys
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.core import ParameterSource
 
 from . import _render as render
+from ._cli_common import (
+    PROG,
+    StoreChoice,
+    agent_names,
+    agent_ref,
+    color,
+    echo_json,
+    open_graph,
+    output_options,
+    parse_meta,
+    store_options,
+)
 from ._cli_metrics import serve_metrics_command
-from ._cli_report import agent_names, report_command
-from ._cli_templates import templates_command
+from ._cli_report import report
+from ._cli_templates import templates
 from ._demo import record_demo
 from ._export import to_dot, to_html, to_mermaid
-from ._facade import DB_ENV, default_db_path
 from .errors import MemoryGraphError
 from .graph import MemoryGraph
-from .schema import Agent, Conversation, MetadataScalar, Node, NodeType
+from .schema import Agent, Conversation, Node, NodeType
 from .spec import Stats
 from .stores.neo4j import Neo4jSettings
 
@@ -46,161 +49,12 @@ if TYPE_CHECKING:
     from .stores.neo4j import Neo4jStore
     from .stores.neo4j._queries import Migration
 
-__all__ = ["StoreChoice", "cli", "main", "output_options", "store_options"]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
+__all__ = ["cli", "main"]
 
 _CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
-_PROG = "llm-memory-graph"
-
-
-# ---------------------------------------------------------------- shared options
-
-
-@dataclasses.dataclass(frozen=True)
-class StoreChoice:
-    """The graph a command works on: an embedded file, or a Neo4j server.
-
-    A flag beats the environment, and ``--db`` beats ``--uri`` when both are given; with
-    neither, ``$LLM_MEMORY_GRAPH_DB`` then ``$NEO4J_URI`` decide, else the default file.
-    The Neo4j password comes only from ``$NEO4J_PASSWORD``, never from the command line.
-    """
-
-    db: Path | None
-    uri: str | None
-    user: str | None
-    database: str | None
-    timeout: float
-    from_command_line: bool
-
-    def describe(self) -> str:
-        """Where the graph is, for messages (never with a password)."""
-        if self.uri is not None:
-            return self.uri + (f" (database {self.database})" if self.database else "")
-        return str(default_db_path() if self.db is None else self.db)
-
-    def hint(self) -> str:
-        """`` --db PATH`` or `` --uri URI`` when given on the command line, for copyable hints."""
-        if not self.from_command_line:
-            return ""
-        if self.uri is not None:
-            return f" --uri {shlex.quote(self.uri)}"
-        return f" --db {shlex.quote(str(self.db))}"
-
-
-def _choose_store(
-    db: Path | None, uri: str | None, user: str | None, database: str | None, timeout: float
-) -> StoreChoice:
-    ctx = click.get_current_context()
-    typed = {name: ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE for name in ("db", "uri")}
-    use_uri = uri is not None and ((typed["uri"] and not typed["db"]) or db is None)
-    return StoreChoice(
-        db=None if use_uri else db,
-        uri=uri if use_uri else None,
-        user=user,
-        database=database,
-        timeout=timeout,
-        from_command_line=typed["uri"] if use_uri else typed["db"],
-    )
-
-
-def store_options(func: _F) -> _F:
-    """Add the options that choose the graph (``--db``, ``--uri``, ``--user``,
-    ``--database``, ``--timeout``) and hand the command one ``store: StoreChoice``.
-    """
-
-    @functools.wraps(func)
-    def command(
-        *args: Any,
-        db: Path | None,
-        uri: str | None,
-        user: str | None,
-        database: str | None,
-        timeout: float,
-        **kwargs: Any,
-    ) -> Any:
-        return func(*args, store=_choose_store(db, uri, user, database, timeout), **kwargs)
-
-    options = [
-        click.option(
-            "--db",
-            "db",
-            type=click.Path(path_type=Path),
-            envvar=DB_ENV,
-            show_envvar=True,
-            metavar="PATH",
-            help="The graph database file.  [default: graph.db in the user data folder]",
-        ),
-        click.option(
-            "--uri",
-            envvar="NEO4J_URI",
-            show_envvar=True,
-            metavar="URI",
-            help="A Neo4j server (bolt:// or neo4j://) instead of a file; the password comes "
-            "from $NEO4J_PASSWORD.",
-        ),
-        click.option("--user", envvar="NEO4J_USER", show_envvar=True, help="Neo4j user.  [default: neo4j]"),
-        click.option(
-            "--database",
-            envvar="NEO4J_DATABASE",
-            show_envvar=True,
-            help="Neo4j database.  [default: the server's]",
-        ),
-        click.option(
-            "--timeout",
-            type=click.FloatRange(min=0),
-            default=5.0,
-            show_default=True,
-            metavar="SECONDS",
-            help="How long to wait while another process holds the database file's write lock.",
-        ),
-    ]
-    wrapped: Any = command
-    for option in reversed(options):
-        wrapped = option(wrapped)
-    return cast(_F, wrapped)
-
-
-def output_options(func: _F) -> _F:
-    """Add ``--json``, which prints machine-readable JSON instead of text."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
-
 
 # ---------------------------------------------------------------- helpers
-
-
-def _color() -> bool:
-    """Style text unless ``NO_COLOR`` is set; ``click.echo`` drops styles off a terminal."""
-    return "NO_COLOR" not in os.environ
-
-
-def _echo_json(value: Any) -> None:
-    click.echo(render.dumps(value))
-
-
-@contextmanager
-def _open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGraph]:
-    """Open the chosen graph and turn library errors into one-line CLI errors.
-
-    :param create: make the database file if it is missing; otherwise a missing file is
-        an error. Neo4j databases are made by ``migrate``.
-    """
-    try:
-        if store.uri is not None:
-            target: str | Path = store.uri
-        else:
-            target = default_db_path() if store.db is None else store.db
-            if target.is_dir():
-                raise click.ClickException(f"{target} is a folder; pass the database file's path to --db")
-            if not create and not target.exists():
-                raise click.ClickException(f"no graph database at {target}; run `{_PROG} demo` or pass --db")
-        with MemoryGraph.open(
-            target, user=store.user, database=store.database, timeout=store.timeout
-        ) as graph:
-            yield graph
-    except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def _agent_names(graph: MemoryGraph, nodes: Sequence[Node]) -> dict[str, str]:
@@ -238,47 +92,6 @@ def _parse_types(values: Iterable[str]) -> list[NodeType]:
     return types
 
 
-def _parse_meta(pairs: Iterable[str]) -> dict[str, MetadataScalar]:
-    """Parse ``--meta KEY=VALUE`` pairs; see ``_meta_value`` for how values are read."""
-    metadata: dict[str, MetadataScalar] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise click.ClickException(f"--meta: expected KEY=VALUE, got {pair!r}")
-        if key in metadata:
-            raise click.ClickException(f"--meta: key {key!r} is given twice")
-        metadata[key] = _meta_value(raw)
-    return metadata
-
-
-def _meta_value(raw: str) -> MetadataScalar:
-    """Read a JSON number, ``true``/``false`` or quoted string; anything else stays text."""
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return raw
-    if isinstance(value, bool | str):
-        return value
-    if isinstance(value, int | float) and math.isfinite(value):
-        return value
-    return raw
-
-
-def _agent_ref(graph: MemoryGraph, value: str | None) -> str | None:
-    """Return an agent id from ``--agent``, which takes an id or an agent's name."""
-    if value is None:
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        pass
-    found = graph.find(types=NodeType.AGENT, name=value, limit=1)
-    if not found.items:
-        raise click.ClickException(f"--agent: no agent with id or name {value!r}")
-    return found.items[0].id
-
-
 def _counts(before: Stats, after: Stats) -> tuple[dict[str, int], dict[str, int]]:
     """Return the nodes and edges added between two ``Stats``, by type, leaving out zeros."""
     nodes = {str(t): n - before.nodes.get(t, 0) for t, n in after.nodes.items()}
@@ -290,7 +103,7 @@ def _counts(before: Stats, after: Stats) -> tuple[dict[str, int], dict[str, int]
 
 
 @click.group(context_settings=_CONTEXT_SETTINGS)
-@click.version_option(package_name="llm-memory-graph", prog_name=_PROG)
+@click.version_option(package_name="llm-memory-graph", prog_name=PROG)
 def cli() -> None:
     """Record what LLM systems do as a graph, and trace where answers came from.
 
@@ -312,7 +125,7 @@ def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
     writer's prompt is revised, re-run and rated again. Each run adds one conversation;
     agents and documents are shared between runs. Creates the database if needed.
     """
-    with _open_graph(store, create=True) as graph:
+    with open_graph(store, create=True) as graph:
         before = graph.stats()
         result = record_demo(graph)
         after = graph.stats()
@@ -320,7 +133,7 @@ def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
         conversation = graph.get(result.conversation_id)
     added_nodes, added_edges = _counts(before, after)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "db": store.describe(),
                 **dataclasses.asdict(result),
@@ -340,7 +153,7 @@ def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
     click.echo()
     click.echo(f"Where the final answer came from (lineage up, depth {depth}):")
     click.echo()
-    click.echo(render.lineage_tree(lineage, color=_color()))
+    click.echo(render.lineage_tree(lineage, color=color()))
     click.echo()
     hint = store.hint()
     tries = [
@@ -352,7 +165,7 @@ def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
     ]
     click.echo("Try next:")
     for command, what in tries:
-        click.echo(f"  {_PROG} {command}{hint}")
+        click.echo(f"  {PROG} {command}{hint}")
         click.echo(f"      {what}")
 
 
@@ -361,10 +174,10 @@ def demo(store: StoreChoice, as_json: bool, depth: int) -> None:
 @output_options
 def stats(store: StoreChoice, as_json: bool) -> None:
     """Count the graph's nodes and edges by type."""
-    with _open_graph(store) as graph:
+    with open_graph(store) as graph:
         counts = graph.stats()
     if as_json:
-        _echo_json(render.stats_json(counts))
+        echo_json(render.stats_json(counts))
     else:
         click.echo(render.stats_table(counts))
 
@@ -375,11 +188,11 @@ def stats(store: StoreChoice, as_json: bool) -> None:
 @output_options
 def show(node_id: str, store: StoreChoice, as_json: bool) -> None:
     """Print every field of one node."""
-    with _open_graph(store) as graph:
+    with open_graph(store) as graph:
         node = graph.get(node_id)
         agents = {} if as_json else _agent_names(graph, [node])
     if as_json:
-        _echo_json(render.node_json(node))
+        echo_json(render.node_json(node))
     else:
         click.echo(render.node_details(node, agents=agents))
 
@@ -411,10 +224,10 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     them. A node reached twice is printed in full once, and later as "(see above)".
     `--format html > lineage.html` writes a page that draws the graph with no network.
     """
-    with _open_graph(store) as graph:
+    with open_graph(store) as graph:
         found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
     if as_json or fmt == "json":
-        _echo_json(render.lineage_json(found))
+        echo_json(render.lineage_json(found))
     elif fmt == "mermaid":
         click.echo(to_mermaid(found), nl=False)
     elif fmt == "dot":
@@ -422,7 +235,7 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     elif fmt == "html":
         click.echo(to_html(found, title=f"Lineage of {node_id}"), nl=False)
     else:
-        click.echo(render.lineage_tree(found, color=_color()))
+        click.echo(render.lineage_tree(found, color=color()))
 
 
 @cli.command()
@@ -431,17 +244,17 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
 @output_options
 def transcript(conversation_id: str, store: StoreChoice, as_json: bool) -> None:
     """Print a conversation's items in the order they happened."""
-    with _open_graph(store) as graph:
+    with open_graph(store) as graph:
         items = graph.transcript(conversation_id)
         conversation = graph.get(conversation_id)
         agents = {} if as_json else _agent_names(graph, items)
     if as_json:
-        _echo_json(
+        echo_json(
             {"conversation": render.node_json(conversation), "items": [render.node_json(i) for i in items]}
         )
         return
     assert isinstance(conversation, Conversation)
-    click.echo(render.transcript_text(conversation, items, agents=agents, color=_color()))
+    click.echo(render.transcript_text(conversation, items, agents=agents, color=color()))
 
 
 @cli.command()
@@ -491,14 +304,14 @@ def find(
     """
     node_types = _parse_types(types)
     since_at, until_at = _parse_time(since, "--since"), _parse_time(until, "--until")
-    metadata = _parse_meta(meta)
-    with _open_graph(store) as graph:
+    metadata = parse_meta(meta)
+    with open_graph(store) as graph:
         page = graph.find(
             types=node_types or None,
             since=since_at,
             until=until_at,
             conversation=conversation,
-            agent=_agent_ref(graph, agent),
+            agent=agent_ref(graph, agent),
             model=model,
             metadata=metadata,
             cursor=cursor,
@@ -506,10 +319,10 @@ def find(
         )
         agents = {} if as_json else _agent_names(graph, page.items)
     if as_json:
-        _echo_json(render.page_json(page))
+        echo_json(render.page_json(page))
         return
     if page.items:
-        click.echo(render.nodes_table(page.items, agents=agents, color=_color()))
+        click.echo(render.nodes_table(page.items, agents=agents, color=color()))
     else:
         click.echo("No nodes match.")
     if page.next_cursor is not None:
@@ -566,9 +379,7 @@ def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool
         except MemoryGraphError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        _echo_json(
-            {"dry_run": dry_run, "migrations": [{"version": m.version, "name": m.name} for m in steps]}
-        )
+        echo_json({"dry_run": dry_run, "migrations": [{"version": m.version, "name": m.name} for m in steps]})
     elif not steps:
         click.echo(f"{store.describe()} is up to date.")
     else:
@@ -591,7 +402,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
         except MemoryGraphError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        _echo_json(
+        echo_json(
             [
                 dataclasses.asdict(s) | {"applied_at": s.applied_at and s.applied_at.isoformat()}
                 for s in states
@@ -603,9 +414,9 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
         click.echo(f"V{s.version:04d} {s.name:<24} {when}")
 
 
-cli.add_command(report_command())
-cli.add_command(templates_command())
-cli.add_command(serve_metrics_command())
+cli.add_command(report)
+cli.add_command(templates)
+cli.add_command(serve_metrics_command)
 
 
 def main() -> None:
@@ -614,7 +425,7 @@ def main() -> None:
         if isinstance(stream, io.TextIOWrapper):
             # A terminal that cannot show a character gets "?" rather than a traceback.
             stream.reconfigure(errors="replace")
-    cli(prog_name=_PROG)
+    cli(prog_name=PROG)
 
 
 if __name__ == "__main__":

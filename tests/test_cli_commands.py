@@ -19,8 +19,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from llm_memory_graph import MemoryGraph
+from llm_memory_graph._cli_common import meta_value
 from llm_memory_graph._demo import DemoResult, record_demo
-from llm_memory_graph.cli import _meta_value, cli
+from llm_memory_graph.cli import cli
 from tests._cli import run_cli
 
 _UNKNOWN_ID = "00000000-0000-7000-8000-000000000000"
@@ -437,7 +438,7 @@ def test_find_meta_key_given_twice_prints_one_line_error(seeded: Seeded) -> None
     ],
 )
 def test_meta_value_reads_json_scalars_and_keeps_the_rest_as_text(raw: str, expected: object) -> None:
-    value = _meta_value(raw)
+    value = meta_value(raw)
 
     assert (value, type(value)) == (expected, type(expected))
 

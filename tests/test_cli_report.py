@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from llm_memory_graph import MemoryGraph
-from llm_memory_graph._cli_report import parse_by, report_command, report_table
+from llm_memory_graph._cli_report import parse_by, report, report_table
 from llm_memory_graph.cli import cli
 from llm_memory_graph.spec import AggregateRow, GroupBy
 from tests._cli import run_cli
@@ -30,7 +30,7 @@ HEADER = "completions  errors  input tok  output tok  cost $  p50 ms  p95 ms  p9
 
 def _invoke(*args: str) -> Result:
     """Run the report command in-process, as ``llm-memory-graph report ARGS`` would."""
-    group = click.Group(commands=[report_command()], context_settings={"help_option_names": ["-h", "--help"]})
+    group = click.Group(commands=[report], context_settings={"help_option_names": ["-h", "--help"]})
     return CliRunner().invoke(group, ["report", *args], catch_exceptions=False)
 
 
@@ -261,7 +261,7 @@ def test_report_without_a_database_says_how_to_make_one(tmp_path: Path) -> None:
 
 
 def test_report_has_help_for_every_option() -> None:
-    command = report_command()
+    command = report
     assert command.help and command.get_short_help_str()
     assert all(p.help for p in command.params if isinstance(p, click.Option))
     assert {"--db", "--uri", "--json", "--since", "--until", "--by", "--agent", "--model", "--meta"} <= {
