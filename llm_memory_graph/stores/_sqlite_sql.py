@@ -250,8 +250,8 @@ SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT
 #: Parameter: a JSON array of ids.
 GET_NODES = "SELECT id, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))"
 
-#: Edges the store keeps (and callers cannot write): their ``data`` holds only the fields
-#: no column holds, ``{}`` or ``{"position": 3}``, a third of a batched write's bytes less.
+#: Edges the store keeps (and callers cannot write), most of a batched write's edges: their
+#: ``data`` holds only the fields no column holds, ``{}`` or ``{"position": 3}``.
 KEPT_EDGE_TYPES = tuple(sorted(str(t) for t in MANAGED_EDGE_TYPES))
 
 #: ISO 8601 text of a column of microseconds since the epoch, as pydantic writes it (with a
