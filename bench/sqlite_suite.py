@@ -21,7 +21,7 @@ from common import Result, copy_db, ms, percentile, us
 from workload import TURNS, Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, NodeType, SQLiteStore
-from llm_memory_graph.stores.sqlite import _BULK_TUNING, _TUNING
+from llm_memory_graph.stores.sqlite import _TUNING
 
 __all__ = ["run_sqlite"]
 
@@ -79,7 +79,6 @@ def _raw_replay(path: Path, transactions: list[list[tuple[str, list[Any]]]]) -> 
         "synchronous = NORMAL",
         "temp_store = MEMORY",
         *_TUNING,
-        *_BULK_TUNING,
     ):
         conn.execute(pragma if pragma.startswith("PRAGMA") else f"PRAGMA {pragma}")
     started = time.perf_counter()
