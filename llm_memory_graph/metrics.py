@@ -39,6 +39,7 @@ from prometheus_client.registry import Collector
 from .errors import InvalidInputError, NotFoundError, StoreError
 from .schema import Completion, Edge, Node
 from .spec import Stats
+from .stores._upsert import Stored
 
 if TYPE_CHECKING:
     from ._cache import QueryCache
@@ -263,9 +264,13 @@ class GraphMetrics:
         return found
 
     def wrote(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
-        """Count what a successful write stored: items by type, tokens and cost."""
+        """Count what a successful write stored: items by type (with the edges the store
+        derived, when ``nodes`` is a store's ``Stored`` result), tokens and cost.
+        """
         kinds = Tally(str(n.type) for n in nodes)
         kinds.update(str(e.type) for e in edges)
+        if isinstance(nodes, Stored):
+            kinds.update(nodes.kept_edges)
         for kind, count in kinds.items():
             self.items_written.labels(kind).inc(count)
         tokens: Tally[str] = Tally()

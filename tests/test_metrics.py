@@ -17,10 +17,12 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from llm_memory_graph import (
+    EdgeType,
     GraphMetrics,
     InvalidInputError,
     MemoryGraph,
     NodeNotFoundError,
+    NodeType,
     RetryPolicy,
     SQLiteStore,
     StoreTimeoutError,
@@ -126,6 +128,24 @@ def test_items_written_are_counted_by_node_and_edge_type(
         return registry.get_sample_value("llm_memory_graph_items_written_total", {"kind": kind})
 
     assert (written("Prompt"), written("Completion"), written("GENERATES")) == (1, 1, 1)
+
+
+def test_items_written_include_the_edges_the_store_keeps(
+    graph: MemoryGraph, registry: CollectorRegistry
+) -> None:
+    # The metric counts every edge written, as stats() does: the CONTAINS, PRECEDES and
+    # HANDLED_BY edges the store derives too, through single calls and batches alike.
+    chat, agent = graph.start_conversation("c"), graph.register_agent("a")
+    prompt = graph.add_prompt("hi", conversation=chat, agent=agent)
+    with graph.batch() as batch:
+        batch.add_completion(prompt, "hello")
+
+    def written(kind: str) -> float | None:
+        return registry.get_sample_value("llm_memory_graph_items_written_total", {"kind": kind})
+
+    edges = graph.stats().edges
+    assert all(written(str(t)) == n for t, n in edges.items() if n)
+    assert (written("CONTAINS"), written("PRECEDES"), written("HANDLED_BY")) == (2, 1, 2)
 
 
 def test_tokens_and_cost_of_written_completions_are_counted(
@@ -284,7 +304,7 @@ def test_labels_never_carry_ids_models_or_metadata(graph: MemoryGraph, registry:
 
     assert not any(v in values for v in (chat.id, prompt.id, "gpt-4o", "user-42", "acme", "secret title"))
     closed = {"sqlite", "ok", "invalid", "error", "upsert", "lineage", "stats", "get"}
-    closed |= {"Conversation", "Prompt", "Completion", "GENERATES"}  # node and edge types
+    closed |= {str(t) for t in (*NodeType, *EdgeType)}  # a closed set too
     closed |= {"input", "output", "cached_input", "reasoning", "queue_full", "write_failed"}
     assert values <= closed
 

@@ -13,7 +13,8 @@ and agent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -40,6 +41,7 @@ __all__ = [
     "ExistingEdge",
     "ExistingNode",
     "KeptEdge",
+    "Stored",
     "UpsertPlan",
     "check_batch",
     "plan_upsert",
@@ -115,6 +117,17 @@ _KEPT_MODELS: dict[EdgeType, type[Contains] | type[Precedes] | type[HandledBy]] 
 }
 
 
+class Stored(list[Node]):
+    """What an upsert returns: the nodes as stored, in the order given, and in
+    ``kept_edges`` how many edges the store derived for them (CONTAINS, PRECEDES,
+    HANDLED_BY), by type, which the graph's metrics count with the rest.
+    """
+
+    def __init__(self, nodes: Iterable[Node] = (), kept_edges: Mapping[str, int] | None = None) -> None:
+        super().__init__(nodes)
+        self.kept_edges: dict[str, int] = dict(kept_edges or {})
+
+
 @dataclass
 class UpsertPlan:
     """Rows to write, in order: new and changed nodes and edges, and conversation counters."""
@@ -127,6 +140,10 @@ class UpsertPlan:
     changed_edges: list[Edge] = field(default_factory=list)
     conversations: dict[str, ConversationState] = field(default_factory=dict)
     stored: list[Node] = field(default_factory=list)
+
+    def result(self) -> Stored:
+        """The stored nodes, with the count of the edges the plan derived."""
+        return Stored(self.stored, Counter(str(k.type) for k in self.kept_edges))
 
 
 def check_batch(nodes: Sequence[Node], edges: Sequence[Edge]) -> None:

@@ -479,7 +479,7 @@ class SQLiteStore:
                 sql.UPDATE_EDGE,
                 [(edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
             )
-        return plan.stored
+        return plan.result()
 
     def publish_version(
         self, version: TemplateVersion, *, parent_id: str | None = None

@@ -283,7 +283,7 @@ class Neo4jStore:
         ]
         for chunk in chunks(edge_rows, CHUNK):
             self._query(tx, "upsert_edges", rows=chunk)
-        return plan.stored
+        return plan.result()
 
     def publish_version(
         self, version: TemplateVersion, *, parent_id: str | None = None
