@@ -51,7 +51,9 @@ class GraphStore(Protocol):
         cannot change once written. Edge endpoints must exist (in the store or in
         ``nodes``) and be of types the edge type allows.
 
-        :returns: the nodes as stored, in the order given (with sequence numbers filled).
+        :returns: the nodes as stored, in the order given (with sequence numbers filled);
+            the built-in stores return a ``Stored`` list, which also counts the edges they
+            derived, for the metrics.
         :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
         """
         ...
