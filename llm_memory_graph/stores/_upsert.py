@@ -25,15 +25,13 @@ from ..schema import (
     EDGE_RULES,
     ITEM_TYPES,
     MANAGED_EDGE_TYPES,
-    Contains,
     Conversation,
     ConversationStatus,
     Edge,
     EdgeType,
-    HandledBy,
     Node,
     NodeType,
-    Precedes,
+    edge_class,
 )
 
 __all__ = [
@@ -100,7 +98,7 @@ class KeptEdge(NamedTuple):
     def model(self) -> Edge:
         """The validated edge model of this edge."""
         fields: dict[str, Any] = {} if self.position is None else {"position": self.position}
-        edge: Edge = _KEPT_MODELS[self.type](
+        edge: Edge = edge_class(self.type)(  # type: ignore[assignment]
             id=self.id,
             source_id=self.source_id,
             target_id=self.target_id,
@@ -108,13 +106,6 @@ class KeptEdge(NamedTuple):
             **fields,
         )
         return edge
-
-
-_KEPT_MODELS: dict[EdgeType, type[Contains] | type[Precedes] | type[HandledBy]] = {
-    EdgeType.CONTAINS: Contains,
-    EdgeType.PRECEDES: Precedes,
-    EdgeType.HANDLED_BY: HandledBy,
-}
 
 
 class Stored(list[Node]):
