@@ -12,7 +12,7 @@ from typing import Any
 from .._codec import meta_value, to_micros
 from ..schema import Edge, Node
 from . import _sqlite_sql as sql
-from ._upsert import KeptEdge, UpsertPlan
+from ._upsert import KeptEdge, Stored, UpsertPlan
 
 __all__ = [
     "edge_conversation",
@@ -103,9 +103,11 @@ def edge_row(edge: Edge) -> tuple[Any, ...]:
     )
 
 
-def edge_counts(plan: UpsertPlan) -> list[tuple[str, int]]:
-    """How many new edges of each type the plan writes (``sql.ADD_EDGE_COUNT``)."""
-    counts = Counter(str(e.type) for e in plan.kept_edges)
+def edge_counts(stored: Stored, plan: UpsertPlan) -> list[tuple[str, int]]:
+    """How many new edges of each type the plan writes (``sql.ADD_EDGE_COUNT``): those the
+    store derived, already counted in ``stored``, and the caller's.
+    """
+    counts = Counter(stored.kept_edges)
     counts.update(str(e.type) for e in plan.new_edges)
     return list(counts.items())
 

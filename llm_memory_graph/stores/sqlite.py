@@ -473,13 +473,14 @@ class SQLiteStore:
                 sql.INSERT_EDGE,
                 [*map(kept_edge_row, plan.kept_edges), *map(edge_row, plan.new_edges)],
             )
-            self._executemany("add_edge_count", sql.ADD_EDGE_COUNT, edge_counts(plan))
+            stored = plan.result()
+            self._executemany("add_edge_count", sql.ADD_EDGE_COUNT, edge_counts(stored, plan))
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
                 [(edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
             )
-        return plan.result()
+        return stored
 
     def publish_version(
         self, version: TemplateVersion, *, parent_id: str | None = None
