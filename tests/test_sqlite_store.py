@@ -312,6 +312,7 @@ def test_a_version_3_file_is_upgraded_in_place_and_reads_the_same(db_path: Path)
     with MemoryGraph.open(db_path, registry=None) as graph:
         chat, agent = graph.start_conversation("c"), graph.register_agent("a")
         prompt = graph.add_prompt("q", conversation=chat, agent=agent)
+        graph.reference(prompt, graph.add_document("kb"), score=0.5, metadata={"k": None})
         graph.add_completion(prompt, "a")
         before = graph.conversation_graph(chat)
     with sqlite3.connect(db_path) as conn:  # back to version 3: full edge JSON, a type index

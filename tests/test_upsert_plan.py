@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph._ids import new_id
-from llm_memory_graph.schema import Contains, Edge, EdgeType, HandledBy, Precedes, Prompt
-from llm_memory_graph.stores._sqlite_rows import kept_edge_json
+from llm_memory_graph.schema import Contains, Edge, EdgeType, HandledBy, Precedes, Prompt, References
+from llm_memory_graph.stores._sqlite_rows import edge_data, kept_edge_json
 from llm_memory_graph.stores._upsert import KeptEdge, _replace
 
 _RANDOM = random.Random(6)
@@ -67,6 +67,40 @@ def test_store_kept_edges_serialise_only_what_no_column_holds() -> None:
         target_id=contains.target_id,
         created_at=moment,
         position=3,
+    )
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    metadata=st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_.]{0,8}", fullmatch=True), _JSON, max_size=4),
+    score=st.none() | st.floats(min_value=0, max_value=1),
+    rank=st.none() | st.integers(min_value=1, max_value=10**6),
+)
+def test_a_callers_edge_reads_back_equal_whatever_its_metadata_and_properties(
+    metadata: dict[str, object], score: float | None, rank: int | None
+) -> None:
+    # ``data`` holds only what no column holds; reading patches the columns onto it, and
+    # must keep its nulls (a JSON merge patch would drop them the other way round).
+    with MemoryGraph.open(":memory:", registry=None) as graph:
+        prompt, doc = graph.add_prompt("q"), graph.add_document("kb")
+        edge = graph.reference(prompt, doc, score=score, rank=rank, metadata=metadata)
+
+        assert graph.get_edge(edge.id) == edge
+
+
+def test_a_callers_edge_serialises_only_what_no_column_holds() -> None:
+    edge = References(source_id=new_id(), target_id=new_id(), score=0.5, rank=1)
+
+    assert edge_data(edge) == '{"score":0.5,"rank":1}'
+    assert edge_data(edge.model_copy(update={"metadata": {"k": None}})) == (
+        '{"metadata":{"k":null},"score":0.5,"rank":1}'
     )
 
 

@@ -17,6 +17,7 @@ from ._upsert import KeptEdge, Stored, UpsertPlan
 __all__ = [
     "edge_conversation",
     "edge_counts",
+    "edge_data",
     "edge_row",
     "kept_edge_json",
     "kept_edge_row",
@@ -90,6 +91,17 @@ def edge_conversation(edge: Edge) -> str | None:
     return conversation_id
 
 
+#: The fields of every edge that columns hold, so ``data`` need not (``sql.edge_json``
+#: puts them back); an empty ``metadata`` is put back too.
+_EDGE_COLUMNS = {"id", "type", "source_id", "target_id", "created_at"}
+_EDGE_COLUMNS_AND_METADATA = _EDGE_COLUMNS | {"metadata"}
+
+
+def edge_data(edge: Edge) -> str:
+    """The ``data`` of an edge: its fields that no column holds, as JSON."""
+    return edge.model_dump_json(exclude=_EDGE_COLUMNS if edge.metadata else _EDGE_COLUMNS_AND_METADATA)
+
+
 def edge_row(edge: Edge) -> tuple[Any, ...]:
     """The ``edges`` row of a new edge (``sql.INSERT_EDGE``)."""
     return (
@@ -99,7 +111,7 @@ def edge_row(edge: Edge) -> tuple[Any, ...]:
         edge.target_id,
         to_micros(edge.created_at),
         edge_conversation(edge),
-        edge.model_dump_json(),
+        edge_data(edge),
     )
 
 

@@ -1,7 +1,7 @@
 """Every SQL statement of the embedded store, by name, and the one builder for filters.
 
-Nodes and edges keep their whole model as JSON in ``data`` (the edges the store keeps hold
-only what no column holds; ``edge_json`` reads them whole); the columns beside it are
+Nodes keep their whole model as JSON in ``data``; edges keep there only what no column
+holds (``edge_json`` reads them whole). The columns beside ``data`` are
 copies of the fields that queries filter, order or join on, each with an index whose
 leading columns match the query. ``node_meta`` holds one row per scalar metadata value so
 that metadata equality is an index search too.
@@ -14,7 +14,6 @@ from typing import Any
 
 from .._codec import meta_value, to_micros
 from .._textquery import parse_text_query
-from ..schema import MANAGED_EDGE_TYPES
 from ..spec import NodeFilter, Order, RangeField
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "INSERT_NODE",
     "INSERT_TEXT",
     "INSERT_TEXT_AT",
-    "KEPT_EDGE_TYPES",
     "LINEAGE_EDGES",
     "MARK_CONVERSATION_DOOMED",
     "MAX_NODE_ROWID",
@@ -70,7 +68,7 @@ __all__ = [
 ]
 
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Contentless: the text lives once, in ``nodes.data``; the index keeps only what MATCH and
 #: bm25 need. A row is removed with FTS5's 'delete' command and the text it was indexed
@@ -119,6 +117,10 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "INSERT INTO edge_counts (type, n) SELECT type, count(*) FROM edges GROUP BY type",
         "DROP INDEX IF EXISTS edges_type",
     ),
+    # Every edge is written with only what no column holds; rows written before read the
+    # same. Nothing to rewrite: the version only stops older releases (whose reads take a
+    # caller's edge ``data`` as whole) from opening the file.
+    5: (),
 }
 
 CREATE_SCHEMA = """
@@ -250,10 +252,6 @@ SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT
 #: Parameter: a JSON array of ids.
 GET_NODES = "SELECT id, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))"
 
-#: Edges the store keeps (and callers cannot write), most of a batched write's edges: their
-#: ``data`` holds only the fields no column holds, ``{}`` or ``{"position": 3}``.
-KEPT_EDGE_TYPES = tuple(sorted(str(t) for t in MANAGED_EDGE_TYPES))
-
 #: ISO 8601 text of a column of microseconds since the epoch, as pydantic writes it (with a
 #: fraction always; the parsed value is the same). The fraction is taken modulo a second
 #: so times before 1970 come out right.
@@ -264,16 +262,16 @@ _ISO_MICROS = (
 
 
 def edge_json(alias: str = "") -> str:
-    """The SQL of an edge row's whole JSON: ``data``, with the columns put back into the
-    edges the store keeps (``json_patch`` leaves a row that holds everything as it is).
+    """The SQL of an edge row's whole JSON: ``data`` (the fields no column holds) with the
+    columns put back. ``data`` is the target of ``json_patch``, so its nulls stay; a row
+    written whole (before schema version 5) gets the same values back.
     """
     e = f"{alias}." if alias else ""
-    kept = ", ".join(f"'{t}'" for t in KEPT_EDGE_TYPES)
     columns = (
         f"json_object('id', {e}id, 'created_at', {_ISO_MICROS.format(c=e + 'created_at')}, "
         f"'metadata', json_object(), 'source_id', {e}source_id, 'target_id', {e}target_id, 'type', {e}type)"
     )
-    return f"CASE WHEN {e}type IN ({kept}) THEN json_patch({columns}, {e}data) ELSE {e}data END"
+    return f"json_patch({e}data, {columns})"
 
 
 GET_EDGE = f"SELECT {edge_json()} FROM edges WHERE id = ?"

@@ -86,6 +86,7 @@ from ._sqlite_aggregate import aggregate_statement
 from ._sqlite_rows import (
     edge_conversation,
     edge_counts,
+    edge_data,
     edge_row,
     kept_edge_row,
     meta_rows,
@@ -478,7 +479,7 @@ class SQLiteStore:
             self._executemany(
                 "update_edge",
                 sql.UPDATE_EDGE,
-                [(edge_conversation(e), e.model_dump_json(), e.id) for e in plan.changed_edges],
+                [(edge_conversation(e), edge_data(e), e.id) for e in plan.changed_edges],
             )
         return stored
 
