@@ -31,7 +31,7 @@ import time
 import weakref
 from typing import Literal
 
-from ._batch import AsyncWrite, Chunk, Record, Write, plan_chunks
+from ._batch import AsyncWrite, Records, Write, plan_chunks
 from ._recorder import Recorder
 from .errors import (
     BufferedWriteError,
@@ -71,7 +71,7 @@ class _Queue:
         self.wake = threading.Condition(self.lock)  # the writer thread waits here
         self.not_full = threading.Condition(self.lock)  # blocked callers wait here
         self.progress = threading.Condition(self.lock)  # flushers wait here
-        self.records: list[Record] = []
+        self.records = Records()
         self.queued = 0  # items waiting in ``records``
         self.pending = 0  # items accepted and not yet written or dropped
         self.accepted = 0  # items accepted so far
@@ -95,9 +95,9 @@ class _Queue:
             return 0.0
         return max(0.0, self.oldest + self.max_delay - now)
 
-    def take(self) -> list[Record]:
+    def take(self) -> Records:
         """Hand the writer everything queued."""
-        records, self.records = self.records, []
+        records, self.records = self.records, Records()
         self.queued = 0
         self.flush_requested = False
         return records
@@ -199,7 +199,7 @@ class _WriterBase(Recorder):
                     if q.closing or q.stopped:
                         raise GraphClosedError("buffered writer")
             first = not q.records
-            q.records.append((nodes, edges))
+            q.records.add(nodes, edges)
             q.queued += size
             q.pending += size
             q.accepted += size
@@ -219,9 +219,9 @@ class _WriterBase(Recorder):
             raise self._queue.take_errors()
 
 
-def _split(chunk: Chunk) -> list[Chunk]:
+def _split(chunk: Records) -> list[Records]:
     """The chunk's records as chunks of their own, to isolate a record the store refuses."""
-    return [Chunk(list(nodes), list(edges), [(nodes, edges)]) for nodes, edges in chunk.records]
+    return [chunk.slice(i, i + 1) for i in range(len(chunk))]
 
 
 # ---------------------------------------------------------------- the thread writer
@@ -248,12 +248,12 @@ def _register_exit_hook() -> None:
             _exit_hook_registered = True
 
 
-def _write_chunk(q: _Queue, write: Write, chunk: Chunk) -> None:
+def _write_chunk(q: _Queue, write: Write, chunk: Records) -> None:
     """Write one chunk; on refusal, record by record; drop and keep what still fails."""
     try:
         write(chunk.nodes, chunk.edges, Operation.BUFFERED)
     except (InvalidInputError, NotFoundError) as exc:
-        if len(chunk.records) == 1:
+        if len(chunk) == 1:
             q.failed(exc, chunk.items, DropReason.INVALID)
             return
         for part in _split(chunk):
@@ -437,7 +437,7 @@ class AsyncBufferedWriter(_WriterBase):
         self._task: asyncio.Task[None] | None = None
         self._work = asyncio.Event()
         self._progress = asyncio.Event()
-        self._unwritten: list[Chunk] = []
+        self._unwritten: list[Records] = []
 
     async def __aenter__(self) -> AsyncBufferedWriter:
         self._start()
@@ -512,12 +512,12 @@ class AsyncBufferedWriter(_WriterBase):
                 q.finished(chunk.items)
             self._progress.set()
 
-    async def _write_chunk(self, chunk: Chunk) -> None:
+    async def _write_chunk(self, chunk: Records) -> None:
         q = self._queue
         try:
             await self._write(chunk.nodes, chunk.edges, Operation.BUFFERED)
         except (InvalidInputError, NotFoundError) as exc:
-            if len(chunk.records) == 1:
+            if len(chunk) == 1:
                 q.failed(exc, chunk.items, DropReason.INVALID)
                 return
             for part in _split(chunk):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
 
 from llm_memory_graph import (
@@ -18,8 +21,9 @@ from llm_memory_graph import (
     Prompt,
     UsageError,
 )
-from llm_memory_graph._batch import plan_chunks
-from llm_memory_graph.schema import Generates
+from llm_memory_graph._batch import Records, plan_chunks
+from llm_memory_graph._ids import new_id
+from llm_memory_graph.schema import Edge, Generates, Node
 
 
 @pytest.fixture
@@ -64,23 +68,64 @@ def test_batch_writes_one_transaction_per_chunk(graph: MemoryGraph, registry: Co
     assert registry.get_sample_value("llm_memory_graph_batch_items_sum", {"operation": "batch"}) == 12
 
 
+def _records(*records: tuple[list[Node], list[Edge]]) -> Records:
+    kept = Records()
+    for nodes, edges in records:
+        kept.add(nodes, edges)
+    return kept
+
+
 def test_a_record_is_never_split_between_chunks() -> None:
-    records = [([Prompt(content=str(i))], []) for i in range(5)]
     prompt = Prompt(content="p")
-    records.append(([prompt], [Generates(source_id=prompt.id, target_id=Prompt(content="x").id)]))
+    last = ([prompt], [Generates(source_id=prompt.id, target_id=Prompt(content="x").id)])
+    records = _records(*[([Prompt(content=str(i))], []) for i in range(5)], last)
 
     chunks = plan_chunks(records, 2)
 
-    assert [len(c.nodes) + len(c.edges) for c in chunks] == [2, 2, 1, 2]
-    assert chunks[-1].records == [records[-1]]
+    assert [c.items for c in chunks] == [2, 2, 1, 2]
+    assert len(chunks[-1]) == 1 and chunks[-1].record(0) == last
 
 
 def test_a_record_larger_than_a_chunk_is_a_chunk_of_its_own() -> None:
     big = ([Prompt(content=str(i)) for i in range(5)], [])
 
-    chunks = plan_chunks([([Prompt(content="a")], []), big], 2)
+    chunks = plan_chunks(_records(([Prompt(content="a")], []), big), 2)
 
     assert [c.items for c in chunks] == [1, 5]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.booleans()), min_size=1, max_size=30),
+    st.integers(1, 8),
+)
+def test_chunks_hold_every_record_in_order_within_the_size_and_never_repeat_an_id(
+    shapes: list[tuple[int, int, bool]], chunk_size: int
+) -> None:
+    records, earlier = Records(), [Prompt(content="first")]
+    for nodes, edges, rewrite in shapes:
+        made: list[Node] = [Prompt(content="n") for _ in range(nodes)]
+        if rewrite:  # a record rewriting a node recorded before
+            made.append(earlier[-1])
+        linked: list[Edge] = [Generates(source_id=new_id(), target_id=new_id()) for _ in range(edges)]
+        if made or linked:
+            records.add(made, linked)
+        earlier += made
+
+    chunks = plan_chunks(records, chunk_size)
+
+    assert [r for c in chunks for r in map(c.record, range(len(c)))] == list(
+        map(records.record, range(len(records)))
+    )
+    for chunk in chunks:
+        assert chunk.items <= chunk_size or len(chunk) == 1
+        ids = [n.id for n in chunk.nodes] + [e.id for e in chunk.edges]
+        assert len(set(ids)) == len(ids)
+    for chunk, following in pairwise(chunks):  # each chunk as full as allowed
+        nodes, edges = following.record(0)
+        next_ids = {n.id for n in nodes} | {e.id for e in edges}
+        ids = {n.id for n in chunk.nodes} | {e.id for e in chunk.edges}
+        assert chunk.items + len(next_ids) > chunk_size or not ids.isdisjoint(next_ids)
 
 
 def test_rewriting_an_id_in_the_batch_starts_a_new_chunk(graph: MemoryGraph) -> None:
