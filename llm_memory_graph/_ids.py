@@ -21,40 +21,46 @@ UUID7_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
+#: "tttttttt-tttt-7" for ``_last_ms``: the part of an id that changes once a millisecond.
+_prefix = ""
 
-#: Random bits are read from the OS a few kilobytes at a time (as hex text, ready to
-#: splice into ids), not twice per id; a forked child starts a fresh pool.
-_POOL_BYTES = 4096
+#: Random bits come from the OS 256 ids at a time, as hex text with the RFC 9562 variant
+#: (0b10) already set in every 16-digit tail (one big-integer mask for the lot), not twice
+#: per id; a forked child starts a fresh pool.
+_TAILS = 256
 _pool = ""
 _used = 0
-#: The hex digit that carries the RFC 9562 variant (0b10) and two random bits.
-_VARIANT = {f"{i:x}": f"{8 | (i & 3):x}" for i in range(16)}
-_ms_hex = ""
-_ms_of_hex = -1
+_KEEP = int.from_bytes(bytes.fromhex("3fffffffffffffff") * _TAILS)
+_VARIANT = int.from_bytes(bytes.fromhex("8000000000000000") * _TAILS)
+
+
+def _fresh_pool() -> str:
+    bits = int.from_bytes(os.urandom(8 * _TAILS)) & _KEEP | _VARIANT
+    return bits.to_bytes(8 * _TAILS).hex()
 
 
 def new_id() -> str:
     """Return a new UUIDv7 string, greater than every id this process made before."""
-    global _last_ms, _counter, _pool, _used, _ms_hex, _ms_of_hex
+    global _last_ms, _counter, _prefix, _pool, _used
     with _lock:
         now_ms = time.time_ns() // 1_000_000
-        if _used + 20 > len(_pool):
-            _pool, _used = os.urandom(_POOL_BYTES).hex(), 0
+        used = _used
+        if used + 32 > len(_pool):  # room for a tail, and a counter seed
+            _pool, used = _fresh_pool(), 0
+        pool = _pool
         if now_ms > _last_ms:
-            _last_ms = now_ms
-            _counter = int(_pool[_used : _used + 3], 16) & 0x7FF  # leave room to count
-            _used += 3
+            _last_ms, _counter = now_ms, int(pool[used : used + 3], 16) & 0x7FF  # leave room to count
+            used += 16
+            ms_hex = f"{now_ms & 0xFFFFFFFFFFFF:012x}"
+            _prefix = f"{ms_hex[:8]}-{ms_hex[8:]}-7"
         else:
             _counter += 1
             if _counter > 0xFFF:
-                _last_ms += 1
-                _counter = 0
-        if _last_ms != _ms_of_hex:
-            _ms_hex, _ms_of_hex = f"{_last_ms & 0xFFFFFFFFFFFF:012x}", _last_ms
-        ms_hex, counter = _ms_hex, _counter
-        rand = _pool[_used : _used + 16]
-        _used += 16
-    return f"{ms_hex[:8]}-{ms_hex[8:]}-7{counter:03x}-{_VARIANT[rand[0]]}{rand[1:4]}-{rand[4:]}"
+                _last_ms, _counter = _last_ms + 1, 0
+                ms_hex = f"{_last_ms & 0xFFFFFFFFFFFF:012x}"
+                _prefix = f"{ms_hex[:8]}-{ms_hex[8:]}-7"
+        _used = used + 16
+        return f"{_prefix}{_counter:03x}-{pool[used : used + 4]}-{pool[used + 4 : used + 16]}"
 
 
 def _reseed_after_fork() -> None:

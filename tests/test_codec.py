@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,23 @@ def test_new_ids_are_uuid7_and_strictly_increasing() -> None:
     ids = [new_id() for _ in range(10_000)]
     assert all(is_uuid7(i) and uuid.UUID(i).version == 7 for i in ids)
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_ids_made_faster_than_the_counter_allows_borrow_the_next_millisecond(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A stopped clock: 5,000 ids overflow the 12-bit counter of one millisecond.
+    stopped = time.time_ns()
+    monkeypatch.setattr(time, "time_ns", lambda: stopped)
+    ids = [new_id() for _ in range(5_000)]
+
+    assert all(is_uuid7(i) and uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {uuid7_time(i) - uuid7_time(ids[0]) for i in ids} <= {
+        timedelta(0),
+        timedelta(milliseconds=1),
+        timedelta(milliseconds=2),
+    }
 
 
 def test_new_ids_carry_the_current_time() -> None:
