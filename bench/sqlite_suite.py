@@ -21,6 +21,7 @@ from common import Result, copy_db, ms, percentile, us
 from workload import TURNS, Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, NodeType, SQLiteStore
+from llm_memory_graph.stores import _sqlite_sql as sql
 from llm_memory_graph.stores.sqlite import _TUNING
 
 __all__ = ["run_sqlite"]
@@ -52,11 +53,14 @@ def _ingest(
 
 
 class _Capture:
-    """Records every executemany the store runs, one list per transaction, to replay raw."""
+    """Records every row the store writes, one list per transaction, to replay raw with
+    executemany: the rows of its executemany calls, and the edges it derives in SQL
+    (``INSERT_KEPT_EDGES``) as the plain rows they are.
+    """
 
     def __init__(self, store: SQLiteStore) -> None:
         self.transactions: list[list[tuple[str, list[Any]]]] = []
-        upsert, executemany = store.upsert, store._executemany
+        upsert, executemany, execute = store.upsert, store._executemany, store._execute
 
         def capture_upsert(*args: Any, **kwargs: Any) -> Any:
             self.transactions.append([])
@@ -67,8 +71,17 @@ class _Capture:
                 self.transactions[-1].append((statement, list(rows)))
             executemany(name, statement, rows)
 
+        def capture_execute(name: str, statement: str, params: Any = ()) -> Any:
+            cursor = execute(name, statement, params)
+            if statement == sql.INSERT_KEPT_EDGES:
+                derived = store._conn().execute(statement[statement.index("SELECT") :], params)
+                rows = [(i, kind, s, t, at, None, data) for i, kind, s, t, at, data in derived]
+                self.transactions[-1].append((sql.INSERT_EDGE, rows))
+            return cursor
+
         store.upsert = capture_upsert  # type: ignore[method-assign]
         store._executemany = capture_executemany  # type: ignore[method-assign]
+        store._execute = capture_execute  # type: ignore[method-assign]
 
 
 def _raw_replay(path: Path, transactions: list[list[tuple[str, list[Any]]]]) -> float:

@@ -240,6 +240,7 @@ NAMED_QUERIES = [
         "DELETE_META_OF",
         "SET_CONVERSATION_STATE",
         "UPDATE_EDGE",
+        "INSERT_KEPT_EDGES",
         "UPDATE_NODE",
     )
 ] + [(f"DELETE_DOOMED[{i}]", s) for i, s in enumerate(sql.DELETE_DOOMED)]
@@ -268,6 +269,15 @@ def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direct
         )
     assert not _TABLE_SCAN.search(plan), plan
     assert "edges_target" in plan and "edges_source" in plan
+
+
+def test_kept_edges_are_derived_from_the_new_rows_alone(db_path: Path) -> None:
+    # Read by rowid range, whatever the graph's size; the item before is one index search.
+    with SQLiteStore(db_path) as store:
+        store.stats()
+        plan = _plan(store._conn(), sql.INSERT_KEPT_EDGES, (1, 10))
+    assert plan.count("SEARCH n USING INTEGER PRIMARY KEY") == 3, plan
+    assert "SEARCH p USING INDEX nodes_sequence" in plan, plan
 
 
 def test_lineage_default_edge_types_leave_out_structure_and_time() -> None:

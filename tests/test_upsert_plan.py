@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +17,26 @@ from hypothesis import strategies as st
 
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph._ids import new_id
-from llm_memory_graph.schema import Contains, Edge, EdgeType, HandledBy, Precedes, Prompt, References
-from llm_memory_graph.stores._sqlite_rows import edge_data, kept_edge_json
-from llm_memory_graph.stores._upsert import KeptEdge, _replace
+from llm_memory_graph.schema import (
+    Contains,
+    Edge,
+    EdgeType,
+    HandledBy,
+    NodeType,
+    Precedes,
+    Prompt,
+    References,
+)
+from llm_memory_graph.stores import _sqlite_sql as sql
+from llm_memory_graph.stores._sqlite_rows import edge_data
+from llm_memory_graph.stores._upsert import (
+    ConversationState,
+    ExistingNode,
+    KeptEdge,
+    _replace,
+    kept_edge_id,
+    plan_upsert,
+)
 
 _RANDOM = random.Random(6)
 
@@ -40,33 +59,90 @@ def test_store_kept_edges_read_back_as_validated_edges_at_any_time(moment: datet
 
         read = {(e.type, e.source_id, e.target_id): e for e in graph.conversation_graph(chat).edges}
 
-    def expected(cls: type[Edge], source: str, target: str, **fields: int) -> Edge:
-        found = read[(cls.model_fields["type"].default, source, target)]
-        return cls(id=found.id, source_id=source, target_id=target, created_at=moment, **fields)
+    def expected(cls: type[Edge], source: str, target: str, item: str, **fields: int) -> Edge:
+        kind = cls.model_fields["type"].default
+        return cls(
+            id=kept_edge_id(item, kind), source_id=source, target_id=target, created_at=moment, **fields
+        )
 
     assert sorted(read.values(), key=lambda e: e.id) == sorted(
         [
-            expected(Contains, chat.id, first.id, position=1),
-            expected(Contains, chat.id, second.id, position=2),
-            expected(Precedes, first.id, second.id),
-            expected(HandledBy, first.id, agent.id),
+            expected(Contains, chat.id, first.id, first.id, position=1),
+            expected(Contains, chat.id, second.id, second.id, position=2),
+            expected(Precedes, first.id, second.id, second.id),
+            expected(HandledBy, first.id, agent.id, first.id),
         ],
         key=lambda e: e.id,
     )
 
 
-def test_store_kept_edges_serialise_only_what_no_column_holds() -> None:
-    moment = datetime(2026, 1, 1, tzinfo=UTC)
-    contains = KeptEdge(EdgeType.CONTAINS, new_id(), new_id(), new_id(), moment, 3)
+def test_the_embedded_store_keeps_only_what_no_column_holds_of_its_kept_edges(tmp_path: Path) -> None:
+    with MemoryGraph.open(tmp_path / "g.db", registry=None) as graph:
+        chat = graph.start_conversation("c")
+        first = graph.add_prompt("one", conversation=chat, agent=graph.register_agent("a"))
+        graph.add_prompt("two", conversation=chat)
+    with sqlite3.connect(tmp_path / "g.db") as conn:
+        data = dict(conn.execute("SELECT type || ' ' || target_id, data FROM edges").fetchall())
 
-    assert kept_edge_json(contains) == '{"position":3}'
-    assert kept_edge_json(contains._replace(type=EdgeType.PRECEDES, position=None)) == "{}"
-    assert contains.model() == Contains(
-        id=contains.id,
-        source_id=contains.source_id,
-        target_id=contains.target_id,
+    assert data[f"CONTAINS {first.id}"] == '{"position":1}'
+    assert {data[k] for k in data if not k.startswith("CONTAINS")} == {"{}"}
+
+
+@given(st.uuids().map(str))
+def test_kept_edge_ids_are_derived_alike_in_python_and_in_sql(item_id: str) -> None:
+    conn = sqlite3.connect(":memory:")
+    for kind in (EdgeType.HANDLED_BY, EdgeType.CONTAINS, EdgeType.PRECEDES):
+        (derived,) = conn.execute(
+            f"SELECT {sql._kept_edge_id(kind)} FROM (SELECT ? AS id) n", (item_id,)
+        ).fetchone()
+        assert derived == kept_edge_id(item_id, kind)
+
+
+@given(st.uuids(version=4).map(str) | st.builds(new_id))
+def test_kept_edge_ids_differ_from_their_item_and_each_other_in_the_random_bits_only(item_id: str) -> None:
+    kinds = (EdgeType.HANDLED_BY, EdgeType.CONTAINS, EdgeType.PRECEDES)
+    ids = [kept_edge_id(item_id, kind) for kind in kinds]
+
+    assert len({item_id, *ids}) == 4
+    item = uuid.UUID(item_id)
+    for edge_id in map(uuid.UUID, ids):
+        assert (edge_id.variant, edge_id.version) == (item.variant, item.version)
+        assert edge_id.int ^ item.int < 1 << 62  # only rand_b differs
+
+
+def test_the_plan_lists_the_kept_edges_a_graph_store_writes() -> None:
+    # The Neo4j store writes ``plan.kept_edges()``; the embedded store derives the same in SQL.
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    chat, agent, before = new_id(), new_id(), new_id()
+    first = Prompt(content="one", conversation_id=chat, agent_id=agent, created_at=moment)
+    second = Prompt(content="two", conversation_id=chat, created_at=moment)
+    loose = Prompt(content="no conversation", created_at=moment)
+
+    plan = plan_upsert(
+        [first, second, loose],
+        [],
+        existing_nodes={
+            chat: ExistingNode(NodeType.CONVERSATION, moment),
+            agent: ExistingNode(NodeType.AGENT, moment),
+        },
+        existing_edges={},
+        conversations={chat: ConversationState(4, before, None, closed=False)},
+    )
+
+    assert plan.kept_edges() == [
+        KeptEdge(EdgeType.HANDLED_BY, kept_edge_id(first.id, EdgeType.HANDLED_BY), first.id, agent, moment),
+        KeptEdge(EdgeType.CONTAINS, kept_edge_id(first.id, EdgeType.CONTAINS), chat, first.id, moment, 5),
+        KeptEdge(EdgeType.PRECEDES, kept_edge_id(first.id, EdgeType.PRECEDES), before, first.id, moment),
+        KeptEdge(EdgeType.CONTAINS, kept_edge_id(second.id, EdgeType.CONTAINS), chat, second.id, moment, 6),
+        KeptEdge(EdgeType.PRECEDES, kept_edge_id(second.id, EdgeType.PRECEDES), first.id, second.id, moment),
+    ]
+    assert plan.result().kept_edges == {"HANDLED_BY": 1, "CONTAINS": 2, "PRECEDES": 2}
+    assert plan.kept_edges()[1].model() == Contains(
+        id=kept_edge_id(first.id, EdgeType.CONTAINS),
+        source_id=chat,
+        target_id=first.id,
         created_at=moment,
-        position=3,
+        position=5,
     )
 
 

@@ -12,15 +12,13 @@ from typing import Any
 from .._codec import meta_value, to_micros
 from ..schema import Edge, Node
 from . import _sqlite_sql as sql
-from ._upsert import KeptEdge, Stored, UpsertPlan
+from ._upsert import Stored, UpsertPlan
 
 __all__ = [
     "edge_conversation",
     "edge_counts",
     "edge_data",
     "edge_row",
-    "kept_edge_json",
-    "kept_edge_row",
     "meta_rows",
     "node_row",
     "node_update_row",
@@ -122,23 +120,3 @@ def edge_counts(stored: Stored, plan: UpsertPlan) -> list[tuple[str, int]]:
     counts = Counter(stored.kept_edges)
     counts.update(str(e.type) for e in plan.new_edges)
     return list(counts.items())
-
-
-def kept_edge_row(edge: KeptEdge) -> tuple[Any, ...]:
-    """The ``edges`` row of an edge the upsert plan derived (``sql.INSERT_EDGE``)."""
-    return (
-        edge.id,
-        str(edge.type),
-        edge.source_id,
-        edge.target_id,
-        to_micros(edge.created_at),
-        None,
-        kept_edge_json(edge),
-    )
-
-
-def kept_edge_json(edge: KeptEdge) -> str:
-    """The ``data`` of an edge the store keeps: the fields no column holds
-    (``sql.edge_json`` puts the columns back when reading).
-    """
-    return "{}" if edge.position is None else f'{{"position":{edge.position}}}'

@@ -14,7 +14,9 @@ from typing import Any
 
 from .._codec import meta_value, to_micros
 from .._textquery import parse_text_query
+from ..schema import ITEM_TYPES, EdgeType
 from ..spec import NodeFilter, Order, RangeField
+from ._upsert import HEX_DIGITS, KEPT_EDGE_XOR, variant_digits
 
 __all__ = [
     "ADD_EDGE_COUNT",
@@ -34,6 +36,7 @@ __all__ = [
     "GET_NODES",
     "HAS_SCHEMA_VERSION",
     "INSERT_EDGE",
+    "INSERT_KEPT_EDGES",
     "INSERT_META",
     "INSERT_NODE",
     "INSERT_TEXT",
@@ -233,6 +236,39 @@ WHERE id = ?
 INSERT_EDGE = """
 INSERT INTO edges (id, type, source_id, target_id, created_at, conversation_id, data)
 VALUES (?,?,?,?,?,?,?)
+"""
+
+
+def _kept_edge_id(edge_type: EdgeType) -> str:
+    """``_upsert.kept_edge_id`` of the item ``n.id``, in SQL."""
+    digits = variant_digits(KEPT_EDGE_XOR[edge_type])
+    return (
+        f"substr(n.id, 1, 19) || substr('{digits}', instr('{HEX_DIGITS}', substr(n.id, 20, 1)), 1) "
+        "|| substr(n.id, 21)"
+    )
+
+
+#: ``+n.type``: the rowid range drives, never the type index.
+_NEW_ITEM = (
+    f"n.rowid BETWEEN ?1 AND ?2 AND +n.type IN ({', '.join(sorted(repr(str(t)) for t in ITEM_TYPES))})"
+)
+
+#: The edges the store keeps for the new items among the nodes with rowids ?1 to ?2 (see
+#: ``UpsertPlan.appended``): derived from the item rows in SQL, not row by row in Python.
+#: The item before another in its conversation is the one numbered one less: an item's
+#: number is fixed when it is appended, and only whole conversations are deleted.
+INSERT_KEPT_EDGES = f"""
+INSERT INTO edges (id, type, source_id, target_id, created_at, data)
+SELECT {_kept_edge_id(EdgeType.HANDLED_BY)}, 'HANDLED_BY', n.id, n.agent_id, n.created_at, '{{}}'
+FROM nodes n WHERE {_NEW_ITEM} AND n.agent_id IS NOT NULL
+UNION ALL
+SELECT {_kept_edge_id(EdgeType.CONTAINS)}, 'CONTAINS', n.conversation_id, n.id, n.created_at,
+       json_object('position', n.sequence)
+FROM nodes n WHERE {_NEW_ITEM} AND n.conversation_id IS NOT NULL
+UNION ALL
+SELECT {_kept_edge_id(EdgeType.PRECEDES)}, 'PRECEDES', p.id, n.id, n.created_at, '{{}}'
+FROM nodes n JOIN nodes p ON p.conversation_id = n.conversation_id AND p.sequence = n.sequence - 1
+WHERE {_NEW_ITEM} AND n.sequence > 1
 """
 
 UPDATE_EDGE = "UPDATE edges SET conversation_id = ?, data = ? WHERE id = ?"

@@ -13,13 +13,11 @@ and agent.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .._ids import new_id
 from ..errors import EdgeEndpointError, InvalidInputError
 from ..schema import (
     EDGE_RULES,
@@ -42,6 +40,7 @@ __all__ = [
     "Stored",
     "UpsertPlan",
     "check_batch",
+    "kept_edge_id",
     "plan_upsert",
     "referenced_ids",
 ]
@@ -79,13 +78,33 @@ class ConversationState:
     closed: bool
 
 
-class KeptEdge(NamedTuple):
-    """A CONTAINS, PRECEDES or HANDLED_BY edge the plan derived, as plain values.
+#: A store-kept edge's id is its item's id with the variant digit (the 20th character)
+#: XOR-ed with its type's number here. Deterministic, so a retried write writes the same
+#: edges, and simple enough for SQL to derive too (``_sqlite_sql.INSERT_KEPT_EDGES``).
+#: XOR with 1, 2 or 3 keeps the digit's two variant bits, and no other id this process
+#: makes has the item's millisecond and counter.
+KEPT_EDGE_XOR: dict[EdgeType, int] = {EdgeType.HANDLED_BY: 1, EdgeType.CONTAINS: 2, EdgeType.PRECEDES: 3}
+HEX_DIGITS = "0123456789abcdef"
 
-    A new item gets two or three of these, most of a batched write's edges; its ids come
-    from validated nodes and ``new_id``, and its time from a validated node, so building a
-    validated pydantic edge for each would only cost time (measured: a sixth of a batched
-    write's Python time). ``model()`` builds that edge when one is wanted.
+
+def variant_digits(xor: int) -> str:
+    """What each hex digit, in order, becomes when XOR-ed with ``xor``."""
+    return "".join(HEX_DIGITS[i ^ xor] for i in range(16))
+
+
+_FLIPS = {t: dict(zip(HEX_DIGITS, variant_digits(x), strict=True)) for t, x in KEPT_EDGE_XOR.items()}
+
+
+def kept_edge_id(item_id: str, edge_type: EdgeType) -> str:
+    """The id of the ``edge_type`` edge the store keeps for the item ``item_id``."""
+    return f"{item_id[:19]}{_FLIPS[edge_type][item_id[19]]}{item_id[20:]}"
+
+
+class KeptEdge(NamedTuple):
+    """A CONTAINS, PRECEDES or HANDLED_BY edge of a new item, as plain values.
+
+    Its ids come from validated nodes and its time from a validated node, so a validated
+    pydantic edge is built only when one is wanted (``model()``).
     """
 
     type: EdgeType
@@ -126,15 +145,43 @@ class UpsertPlan:
     new_nodes: list[Node] = field(default_factory=list)
     changed_nodes: list[Node] = field(default_factory=list)
     new_edges: list[Edge] = field(default_factory=list)
-    #: The new edges the plan derived for new items; never changed once written.
-    kept_edges: list[KeptEdge] = field(default_factory=list)
     changed_edges: list[Edge] = field(default_factory=list)
     conversations: dict[str, ConversationState] = field(default_factory=dict)
     stored: list[Node] = field(default_factory=list)
+    #: The new items (in ``new_nodes`` too), each with the id of the item before it in its
+    #: conversation. The store keeps an edge from each to its agent (HANDLED_BY), from its
+    #: conversation to it (CONTAINS) and from the item before to it (PRECEDES): see
+    #: ``kept_edges``. These are most of a batched write's edges, so the embedded store
+    #: derives them in SQL from the item rows instead.
+    appended: list[tuple[Node, str | None]] = field(default_factory=list)
+
+    def kept_edges(self) -> list[KeptEdge]:
+        """The edges the store keeps for the new items; never changed once written."""
+        edges: list[KeptEdge] = []
+        for node, previous in self.appended:
+            fields, at = node.__dict__, node.created_at
+            ends = (
+                (EdgeType.HANDLED_BY, node.id, fields["agent_id"], None),
+                (EdgeType.CONTAINS, fields["conversation_id"], node.id, fields["sequence"]),
+                (EdgeType.PRECEDES, previous, node.id, None),
+            )
+            edges += [
+                KeptEdge(kind, kept_edge_id(node.id, kind), source, target, at, position)
+                for kind, source, target, position in ends
+                if source is not None and target is not None
+            ]
+        return edges
 
     def result(self) -> Stored:
-        """The stored nodes, with the count of the edges the plan derived."""
-        return Stored(self.stored, Counter(str(k.type) for k in self.kept_edges))
+        """The stored nodes, with the count of the edges kept for the new items."""
+        handled = contained = preceded = 0
+        for node, previous in self.appended:
+            fields = node.__dict__
+            handled += fields["agent_id"] is not None
+            contained += fields["conversation_id"] is not None
+            preceded += previous is not None
+        kept = {"HANDLED_BY": handled, "CONTAINS": contained, "PRECEDES": preceded}
+        return Stored(self.stored, {kind: n for kind, n in kept.items() if n})
 
 
 def check_batch(nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
@@ -274,12 +321,9 @@ def _plan_item(
         plan.changed_nodes.append(stored)
         return stored
     update: dict[str, object] = {"sequence": None}
-    created = node.created_at
-    derived: list[KeptEdge] = []
-    if agent_id is not None:
-        if types.get(agent_id) is not NodeType.AGENT:
-            raise InvalidInputError(_missing("agent", agent_id, types), field=f"{where}.agent_id")
-        derived.append(KeptEdge(EdgeType.HANDLED_BY, new_id(), node.id, agent_id, created))
+    previous = None
+    if agent_id is not None and types.get(agent_id) is not NodeType.AGENT:
+        raise InvalidInputError(_missing("agent", agent_id, types), field=f"{where}.agent_id")
     if conversation_id is not None:
         state = states.get(conversation_id)
         if types.get(conversation_id) is not NodeType.CONVERSATION or state is None:
@@ -294,16 +338,11 @@ def _plan_item(
         update["sequence"] = state.item_count
         if node.user_id is None:  # type: ignore[union-attr]
             update["user_id"] = state.user_id
-        derived.append(
-            KeptEdge(EdgeType.CONTAINS, new_id(), conversation_id, node.id, created, state.item_count)
-        )
-        if state.last_item_id is not None:
-            derived.append(KeptEdge(EdgeType.PRECEDES, new_id(), state.last_item_id, node.id, created))
-        state.last_item_id = node.id
+        previous, state.last_item_id = state.last_item_id, node.id
         plan.conversations[conversation_id] = state
     stored = _replace(node, update)
     plan.new_nodes.append(stored)
-    plan.kept_edges.extend(derived)
+    plan.appended.append((stored, previous))
     return stored
 
 

@@ -88,7 +88,6 @@ from ._sqlite_rows import (
     edge_counts,
     edge_data,
     edge_row,
-    kept_edge_row,
     meta_rows,
     node_row,
     node_update_row,
@@ -469,11 +468,11 @@ class SQLiteStore:
                 sql.SET_CONVERSATION_STATE,
                 [(s.item_count, s.last_item_id, s.item_count, cid) for cid, s in plan.conversations.items()],
             )
-            self._executemany(
-                "insert_edge",
-                sql.INSERT_EDGE,
-                [*map(kept_edge_row, plan.kept_edges), *map(edge_row, plan.new_edges)],
-            )
+            if plan.appended:
+                self._execute(
+                    "insert_kept_edges", sql.INSERT_KEPT_EDGES, (first, first + len(plan.new_nodes) - 1)
+                )
+            self._executemany("insert_edge", sql.INSERT_EDGE, [edge_row(e) for e in plan.new_edges])
             stored = plan.result()
             self._executemany("add_edge_count", sql.ADD_EDGE_COUNT, edge_counts(stored, plan))
             self._executemany(

@@ -279,7 +279,7 @@ class Neo4jStore:
                 "target_id": e.target_id,
                 "props": edge_properties(e),
             }
-            for e in (*(k.model() for k in plan.kept_edges), *plan.new_edges, *plan.changed_edges)
+            for e in (*(k.model() for k in plan.kept_edges()), *plan.new_edges, *plan.changed_edges)
         ]
         for chunk in chunks(edge_rows, CHUNK):
             self._query(tx, "upsert_edges", rows=chunk)
