@@ -27,11 +27,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     JsonValue,
     TypeAdapter,
     ValidationError,
     model_validator,
 )
+from pydantic_core import CoreSchema, core_schema
 
 from ._ids import new_id
 from .errors import InvalidInputError
@@ -186,12 +188,30 @@ _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 
 
 def _canonical_uuid(value: str) -> str:
-    if _CANONICAL_UUID.fullmatch(value):
-        return value  # already canonical: the common case, and the cheap one
     try:
         return str(UUID(value))
     except ValueError:
         raise ValueError(f"must be a UUID string, got {value!r}") from None
+
+
+class _UuidText:
+    """``NodeId`` validation. An id already canonical, the common case, is matched by
+    pydantic-core's own regex with no call into Python (every model has two or three ids,
+    and reads validate them all again); any other form goes through ``_canonical_uuid``.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        canonical = core_schema.str_schema(pattern=f"^{_CANONICAL_UUID.pattern}$")
+        converted = core_schema.no_info_after_validator_function(_canonical_uuid, core_schema.str_schema())
+        return core_schema.union_schema(
+            [canonical, converted],
+            mode="left_to_right",
+            custom_error_type=_NOT_A_UUID,
+            custom_error_message="must be a UUID string",
+        )
+
+
+_NOT_A_UUID = "uuid_string"
 
 
 _META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
@@ -210,7 +230,7 @@ def check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
-NodeId = Annotated[str, AfterValidator(_canonical_uuid)]
+NodeId = Annotated[str, _UuidText()]
 Metadata = Annotated[dict[str, JsonValue], AfterValidator(check_metadata)]
 MetadataScalar: TypeAlias = str | int | float | bool
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -705,6 +725,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown field"
+    elif first["type"] == _NOT_A_UUID:
+        message += f", got {first['input']!r}"
     more = len(exc.errors()) - 1
     if more:
         message += f" (and {more} more error{'s' if more > 1 else ''})"

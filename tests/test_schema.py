@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from llm_memory_graph import Completion, Document, Feedback, InvalidInputError, Prompt, ToolInvocation
@@ -17,6 +20,7 @@ from llm_memory_graph.schema import (
     input_error,
     parse_edge,
     parse_node,
+    validating,
 )
 
 
@@ -71,6 +75,29 @@ def test_ids_are_canonical_uuids() -> None:
     )
     with pytest.raises(ValidationError, match="must be a UUID"):
         Prompt(content="x", id="prompt-1")
+
+
+@given(
+    st.uuids().flatmap(
+        lambda u: st.sampled_from([str(u), str(u).upper(), u.hex, f"{{{u}}}", f"urn:uuid:{u}"])
+    )
+)
+def test_any_form_of_a_uuid_is_stored_canonical(text: str) -> None:
+    # The canonical form is matched by pydantic-core alone; every other form is converted.
+    assert Prompt(content="x", conversation_id=text).conversation_id == str(uuid.UUID(text))
+
+
+@given(st.text(max_size=40) | st.integers())
+def test_anything_else_is_refused_naming_the_field_and_the_value(value: object) -> None:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        pass
+    else:
+        return  # a UUID after all
+    refused = pytest.raises(InvalidInputError, match=r"^prompt\.agent_id: must be a UUID string, got ")
+    with refused, validating("prompt"):
+        Prompt(content="x", agent_id=value)
 
 
 def test_an_edge_cannot_join_a_node_to_itself() -> None:
