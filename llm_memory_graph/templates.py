@@ -17,16 +17,16 @@ import difflib
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from jinja2 import meta
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import TemplateRenderError
 from .schema import TemplateVersion, VariableSpec
+
+if TYPE_CHECKING:  # Jinja is imported when a template is first parsed: most programs never do
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
 __all__ = [
     "PARENT",
@@ -77,6 +77,9 @@ def parse_version_number(value: int | str) -> int:
 
 def _environment(chain: Sequence[TemplateVersion]) -> SandboxedEnvironment:
     """A sandbox whose loader knows every version of the chain, child first."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
     sources = {f"v{i}": v.body for i, v in enumerate(chain)}
 
     class _ChainEnvironment(SandboxedEnvironment):
@@ -99,6 +102,10 @@ def infer_variables(body: str) -> list[VariableSpec]:
 
     :raises TemplateRenderError: if the text is not valid Jinja.
     """
+    import jinja2
+    from jinja2 import meta
+    from jinja2.sandbox import SandboxedEnvironment
+
     try:
         names = meta.find_undeclared_variables(SandboxedEnvironment().parse(body))
     except jinja2.TemplateSyntaxError as exc:
@@ -143,6 +150,9 @@ def render(chain: Sequence[TemplateVersion], variables: Mapping[str, Any], *, te
 
     :raises TemplateRenderError: on a missing variable, a syntax error, or a sandbox violation.
     """
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
     environment = _environment(chain)
     try:
         return environment.get_template("v0").render(dict(variables))

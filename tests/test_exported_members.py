@@ -25,6 +25,18 @@ def test_every_module_declares_all() -> None:
         assert hasattr(module, "__all__"), info.name
 
 
+def test_jinja_is_imported_only_when_a_template_is_parsed() -> None:
+    # Every object imported is one more for each full garbage collection to scan.
+    check = (
+        "import sys, llm_memory_graph as g;"
+        "assert 'jinja2' not in sys.modules, 'imported early';"
+        "graph = g.MemoryGraph.open(':memory:', registry=None);"
+        "graph.publish_template('t', 'Hello {{ name }}');"
+        "assert 'jinja2' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True)
+
+
 def test_the_neo4j_driver_is_imported_only_when_a_neo4j_store_is_asked_for() -> None:
     # An embedded-store program (and the CLI on a file) never pays the driver's import.
     check = (

@@ -46,9 +46,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ExistingNode:
-    """What the plan needs to know of a node already in the store."""
+class ExistingNode(NamedTuple):
+    """What the plan needs to know of a node already in the store (a tuple: a write
+    reads one for every existing node it refers to).
+    """
 
     type: NodeType
     created_at: datetime
@@ -58,8 +59,7 @@ class ExistingNode:
     user_id: str | None = None
 
 
-@dataclass(frozen=True)
-class ExistingEdge:
+class ExistingEdge(NamedTuple):
     """What the plan needs to know of an edge already in the store."""
 
     type: EdgeType
