@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from ._facade import NodeRef, node_fields, optional_id, ref_id
+from ._facade import NodeRef, metadata_field, node_fields, optional_id, ref_id
 from .schema import (
     Agent,
     Completion,
@@ -75,7 +75,7 @@ def build_edge(
         edge: Edge = cls(  # type: ignore[assignment]
             source_id=ref_id(source, "source"),
             target_id=ref_id(target, "target"),
-            metadata=dict(metadata or {}),
+            **metadata_field(metadata),
             **properties,
         )
     return edge
@@ -136,7 +136,7 @@ def build_hand_off(
             target_id=ref_id(to_agent, "to_agent"),
             reason=reason,
             conversation_id=optional_id(conversation, "conversation"),
-            metadata=dict(metadata or {}),
+            **metadata_field(metadata),
         )
 
 
@@ -297,7 +297,7 @@ def build_reference(
             target_id=ref_id(document, "document"),
             score=score,
             rank=rank,
-            metadata=dict(metadata or {}),
+            **metadata_field(metadata),
         )
 
 

@@ -86,11 +86,18 @@ def optional_id(ref: NodeRef | None, field: str) -> str | None:
     return None if ref is None else ref_id(ref, field)
 
 
+def metadata_field(metadata: Mapping[str, JsonValue] | None) -> dict[str, Any]:
+    """``{"metadata": ...}`` as a keyword for a model, or nothing when there is none: the
+    model's default (an empty dict) costs no validation, and most writes have none.
+    """
+    return {"metadata": dict(metadata)} if metadata else {}
+
+
 def node_fields(
     metadata: Mapping[str, JsonValue] | None, id: str | None, created_at: datetime | None
 ) -> dict[str, Any]:
     """Return the optional fields every node shares, leaving out those not given."""
-    fields: dict[str, Any] = {"metadata": dict(metadata or {})}
+    fields = metadata_field(metadata)
     if id is not None:
         fields["id"] = id
     if created_at is not None:
