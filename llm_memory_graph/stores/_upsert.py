@@ -214,9 +214,12 @@ def referenced_ids(nodes: Sequence[Node], edges: Sequence[Edge]) -> set[str]:
     ids = {n.id for n in nodes}
     for node in nodes:
         if node.type in ITEM_TYPES:
-            ids.update(i for i in (node.conversation_id, node.agent_id) if i)  # type: ignore[union-attr]
-    for edge in edges:
-        ids.update((edge.source_id, edge.target_id))
+            fields = node.__dict__
+            ids.add(fields["conversation_id"])
+            ids.add(fields["agent_id"])
+    ids.discard(None)
+    ids.update([e.source_id for e in edges])
+    ids.update([e.target_id for e in edges])
     return ids
 
 
