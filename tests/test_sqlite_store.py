@@ -333,11 +333,15 @@ def test_a_version_3_file_is_upgraded_in_place_and_reads_the_same(db_path: Path)
 
     with MemoryGraph.open(db_path, registry=None) as graph:
         after = graph.conversation_graph(chat)
+        last = graph.add_prompt("appended after the upgrade", conversation=chat)
+        chain = graph.conversation_graph(chat).edges
         counted = {str(t): n for t, n in graph.stats().edges.items() if n}
     with sqlite3.connect(db_path) as conn:
         version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
         indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
 
     assert after == before
+    (answer,) = [n for n in before.nodes if n.type == "Completion"]
+    assert any(e.type == "PRECEDES" and (e.source_id, e.target_id) == (answer.id, last.id) for e in chain)
     assert counted == _edge_counts_by_scan(db_path)
     assert version == sql.SCHEMA_VERSION and "edges_type" not in indexes
