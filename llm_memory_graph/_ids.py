@@ -39,6 +39,11 @@ def _fresh_pool() -> str:
     return bits.to_bytes(8 * _TAILS).hex()
 
 
+def _prefix_of(ms: int) -> str:
+    ms_hex = f"{ms & 0xFFFFFFFFFFFF:012x}"
+    return f"{ms_hex[:8]}-{ms_hex[8:]}-7"
+
+
 def new_id() -> str:
     """Return a new UUIDv7 string, greater than every id this process made before."""
     global _last_ms, _counter, _prefix, _pool, _used
@@ -49,16 +54,16 @@ def new_id() -> str:
             _pool, used = _fresh_pool(), 0
         pool = _pool
         if now_ms > _last_ms:
-            _last_ms, _counter = now_ms, int(pool[used : used + 3], 16) & 0x7FF  # leave room to count
+            # A random counter seed: digits past the tail's variant digit, 11 bits of them
+            # to leave room to count.
+            _last_ms, _counter = now_ms, int(pool[used + 1 : used + 4], 16) & 0x7FF
+            _prefix = _prefix_of(now_ms)
             used += 16
-            ms_hex = f"{now_ms & 0xFFFFFFFFFFFF:012x}"
-            _prefix = f"{ms_hex[:8]}-{ms_hex[8:]}-7"
         else:
             _counter += 1
             if _counter > 0xFFF:
                 _last_ms, _counter = _last_ms + 1, 0
-                ms_hex = f"{_last_ms & 0xFFFFFFFFFFFF:012x}"
-                _prefix = f"{ms_hex[:8]}-{ms_hex[8:]}-7"
+                _prefix = _prefix_of(_last_ms)
         _used = used + 16
         return f"{_prefix}{_counter:03x}-{pool[used : used + 4]}-{pool[used + 4 : used + 16]}"
 
