@@ -194,6 +194,10 @@ def _canonical_uuid(value: str) -> str:
         raise ValueError(f"must be a UUID string, got {value!r}") from None
 
 
+#: The error type a ``NodeId`` that is no UUID reports (``input_error`` adds the value).
+_NOT_A_UUID = "uuid_string"
+
+
 class _UuidText:
     """``NodeId`` validation. An id already canonical, the common case, is matched by
     pydantic-core's own regex with no call into Python (every model has two or three ids,
@@ -209,9 +213,6 @@ class _UuidText:
             custom_error_type=_NOT_A_UUID,
             custom_error_message="must be a UUID string",
         )
-
-
-_NOT_A_UUID = "uuid_string"
 
 
 _META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
