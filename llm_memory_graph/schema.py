@@ -28,11 +28,13 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     JsonValue,
     TypeAdapter,
     ValidationError,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from ._ids import new_id
@@ -213,6 +215,11 @@ class _UuidText:
             custom_error_type=_NOT_A_UUID,
             custom_error_message="must be a UUID string",
         )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "uuid"}
 
 
 _META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")

@@ -87,6 +87,10 @@ def test_any_form_of_a_uuid_is_stored_canonical(text: str) -> None:
     assert Prompt(content="x", conversation_id=text).conversation_id == str(uuid.UUID(text))
 
 
+def test_ids_are_uuid_strings_in_the_json_schema() -> None:
+    assert Prompt.model_json_schema()["properties"]["id"]["format"] == "uuid"
+
+
 @given(st.text(max_size=40) | st.integers())
 def test_anything_else_is_refused_naming_the_field_and_the_value(value: object) -> None:
     try:
