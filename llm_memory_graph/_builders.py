@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import JsonValue
 
@@ -25,6 +25,7 @@ from .schema import (
     DerivedFrom,
     Document,
     Edge,
+    EdgeBase,
     EdgeType,
     Feedback,
     FeedbackSource,
@@ -39,6 +40,7 @@ from .schema import (
     ToolStatus,
     TransfersTo,
     Triggers,
+    edge_between,
     edge_class,
     utcnow,
     validating,
@@ -79,6 +81,18 @@ def build_edge(
             **properties,
         )
     return edge
+
+
+_E = TypeVar("_E", bound=EdgeBase)
+
+
+def _edge(cls: type[_E], source: NodeRef, target: NodeRef, field: str) -> _E:
+    """An edge from ``source`` to ``target``, one of them a new node and the other named by
+    the argument ``field``: assembled when both are nodes, validated when one is an id.
+    """
+    if isinstance(source, NodeBase) and isinstance(target, NodeBase):
+        return edge_between(cls, source, target)
+    return cls(source_id=ref_id(source, field), target_id=ref_id(target, field))
 
 
 def build_conversation(
@@ -165,11 +179,9 @@ def build_prompt(
             user_id=user_id,
             **node_fields(metadata, id, created_at),
         )
-        edges: list[Edge] = [
-            DependsOn(source_id=node.id, target_id=ref_id(d, "depends_on")) for d in depends_on
-        ]
+        edges: list[Edge] = [_edge(DependsOn, node, d, "depends_on") for d in depends_on]
         if triggered_by is not None:
-            edges.append(Triggers(source_id=ref_id(triggered_by, "triggered_by"), target_id=node.id))
+            edges.append(_edge(Triggers, triggered_by, node, "triggered_by"))
     return node, edges
 
 
@@ -218,7 +230,7 @@ def build_completion(
             agent_id=optional_id(agent, "agent") or source.agent_id,
             **node_fields(metadata, id, created_at),
         )
-        edge = Generates(source_id=source.id, target_id=node.id)
+        edge = edge_between(Generates, source, node)
     return node, [edge]
 
 
@@ -251,7 +263,7 @@ def build_tool_invocation(
             agent_id=optional_id(agent, "agent") or source.agent_id,
             **node_fields(metadata, id, created_at),
         )
-        edge = Triggers(source_id=source.id, target_id=node.id)
+        edge = edge_between(Triggers, source, node)
     return node, [edge]
 
 
@@ -351,7 +363,7 @@ def build_feedback(
             conversation_id=getattr(rated, "conversation_id", None),
             **node_fields(metadata, id, created_at),
         )
-        edge = Rates(source_id=node.id, target_id=rated.id)
+        edge = edge_between(Rates, node, rated)
     return node, [edge]
 
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import AfterValidator, JsonValue, TypeAdapter, ValidationError
 
 from llm_memory_graph import Completion, Document, Feedback, InvalidInputError, Prompt, ToolInvocation
 from llm_memory_graph.schema import (
     EDGE_RULES,
     ITEM_TYPES,
+    Contains,
     EdgeType,
     Generates,
+    Metadata,
     NodeType,
+    References,
+    check_metadata,
+    edge_between,
+    edge_class,
     input_error,
     parse_edge,
     parse_node,
@@ -108,6 +115,102 @@ def test_an_edge_cannot_join_a_node_to_itself() -> None:
     prompt = Prompt(content="x")
     with pytest.raises(InvalidInputError, match="to itself"):
         parse_edge({"type": "DEPENDS_ON", "source_id": prompt.id, "target_id": prompt.id})
+
+
+#: Metadata validated the long way: every value as JSON, then the key and number rules.
+_FULL_METADATA: TypeAdapter[dict[str, JsonValue]] = TypeAdapter(
+    Annotated[dict[str, JsonValue], AfterValidator(check_metadata)]
+)
+_METADATA: TypeAdapter[dict[str, JsonValue]] = TypeAdapter(Metadata)
+_numbers = st.integers() | st.floats() | st.sampled_from([float("nan"), float("-inf"), 0.5])
+_scalars = st.none() | st.booleans() | _numbers | st.text(max_size=5)
+_keys = st.sampled_from(["env", "turn", "_x", "a.b-c", "bad key", "9lives", ""]) | st.text(max_size=4)
+
+
+@given(st.dictionaries(_keys, _scalars | st.lists(_scalars, max_size=2), max_size=4))
+def test_metadata_validates_as_the_full_json_validation_does(value: dict[Any, Any]) -> None:
+    try:
+        expected: object = _FULL_METADATA.validate_python(value)
+    except ValidationError as exc:
+        expected = [(e["loc"], e["msg"]) for e in exc.errors()]
+    try:
+        got: object = _METADATA.validate_python(value)
+    except ValidationError as exc:
+        got = [(e["loc"], e["msg"]) for e in exc.errors()]
+    assert got == expected
+
+
+def test_metadata_is_copied_from_the_callers_dict() -> None:
+    given_metadata = {"env": "prod"}
+    prompt = Prompt(content="x", metadata=given_metadata)
+    given_metadata["env"] = "staging"
+    assert prompt.metadata == {"env": "prod"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"metadata": {"score": float("nan")}},
+        {"metadata": {"scores": [1.0, float("nan")]}},
+        {"metadata": {"nested": {"x": float("inf")}}},
+    ],
+)
+def test_nan_and_infinity_are_refused_at_any_depth_of_metadata(fields: dict[str, Any]) -> None:
+    refused = pytest.raises(InvalidInputError, match=r"^prompt\.metadata: key '\w+': NaN and infinity")
+    with refused, validating("prompt"):
+        Prompt(content="x", **fields)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("arguments", {"x": [float("nan")]}),
+        ("result", {"rows": [{"x": float("-inf")}]}),
+        ("result", float("inf")),
+    ],
+)
+def test_nan_and_infinity_are_refused_in_json_fields(field: str, value: object) -> None:
+    refused = pytest.raises(InvalidInputError, match=rf"^tool\.{field}: NaN and infinity cannot be stored")
+    with refused, validating("tool"):
+        ToolInvocation(tool_name="t", **{field: value})
+
+
+_PLAIN = [t for t in EdgeType if edge_class(t).model_fields.keys() == Generates.model_fields.keys()]
+
+
+@pytest.mark.parametrize("edge_type", _PLAIN)
+def test_an_assembled_edge_is_the_edge_validation_makes(edge_type: EdgeType) -> None:
+    cls, source, target = edge_class(edge_type), Prompt(content="x"), Completion(content="y")
+    assembled = edge_between(cls, source, target)
+    validated = cls(source_id=source.id, target_id=target.id)
+    again = cls(id=assembled.id, created_at=assembled.created_at, source_id=source.id, target_id=target.id)
+    assert assembled == again
+    assert list(assembled.__dict__) == list(again.__dict__)
+    assert assembled.model_dump_json() == again.model_dump_json()
+    assert assembled.__pydantic_fields_set__ == validated.__pydantic_fields_set__
+    assert assembled.id > validated.id or assembled.id < validated.id  # a fresh id of its own
+
+
+def test_only_edge_types_without_fields_of_their_own_are_assembled() -> None:
+    assert set(_PLAIN) == {
+        EdgeType.PRECEDES,
+        EdgeType.GENERATES,
+        EdgeType.TRIGGERS,
+        EdgeType.DEPENDS_ON,
+        EdgeType.INHERITS,
+        EdgeType.HANDLED_BY,
+        EdgeType.RATES,
+    }
+    source, target = Prompt(content="x"), Document(content="d")
+    assert edge_between(References, source, target).score is None
+    with pytest.raises(ValidationError, match="position"):
+        edge_between(Contains, source, target)
+
+
+def test_an_assembled_edge_still_cannot_join_a_node_to_itself() -> None:
+    prompt = Prompt(content="x")
+    with pytest.raises(ValidationError, match="to itself"):
+        edge_between(Generates, prompt, prompt)
 
 
 def test_nodes_round_trip_through_json() -> None:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel
-
 from ..errors import EdgeEndpointError, InvalidInputError
 from ..schema import (
     EDGE_RULES,
@@ -31,6 +29,7 @@ from ..schema import (
     EdgeType,
     Node,
     NodeType,
+    assemble,
     edge_class,
 )
 
@@ -356,21 +355,7 @@ def _replace(node: Node, update: dict[str, Any]) -> Node:
     a user id it copied from a validated conversation), at a fraction of its cost: a new
     item of every batched write passes through here.
     """
-    copy = _new(type(node))
-    _set_dict(copy, {**node.__dict__, **update})
-    _set_fields_set(copy, node.__pydantic_fields_set__ | update.keys())
-    _set_extra(copy, None)
-    _set_private(copy, None)
-    stored: Node = copy
-    return stored
-
-
-#: The slots of a pydantic model, set the way ``model_copy`` sets them.
-_new = object.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+    return assemble(type(node), {**node.__dict__, **update}, node.__pydantic_fields_set__ | update.keys())
 
 
 def _missing(what: str, node_id: str, types: Mapping[str, NodeType]) -> str:
