@@ -24,19 +24,21 @@ _counter = 0
 #: "tttttttt-tttt-7" for ``_last_ms``: the part of an id that changes once a millisecond.
 _prefix = ""
 
-#: Random bits come from the OS 256 ids at a time, as hex text with the RFC 9562 variant
-#: (0b10) already set in every 16-digit tail (one big-integer mask for the lot), not twice
-#: per id; a forked child starts a fresh pool.
+#: Random bits come from the OS 256 ids at a time, with the RFC 9562 variant (0b10) set in
+#: every 16-digit tail by one big-integer mask, and each tail formatted as its last two
+#: groups ("-vxxx-xxxxxxxxxxxx") in one pass: an id is then three strings joined. A forked
+#: child starts with no tails.
 _TAILS = 256
-_pool = ""
-_used = 0
+_tails: list[str] = []
 _KEEP = int.from_bytes(bytes.fromhex("3fffffffffffffff") * _TAILS)
 _VARIANT = int.from_bytes(bytes.fromhex("8000000000000000") * _TAILS)
+#: The counter as the rest of the version group, "000" to "fff".
+_COUNTER_HEX = [f"{i:03x}" for i in range(0x1000)]
 
 
-def _fresh_pool() -> str:
-    bits = int.from_bytes(os.urandom(8 * _TAILS)) & _KEEP | _VARIANT
-    return bits.to_bytes(8 * _TAILS).hex()
+def _fresh_tails() -> list[str]:
+    digits = (int.from_bytes(os.urandom(8 * _TAILS)) & _KEEP | _VARIANT).to_bytes(8 * _TAILS).hex()
+    return [f"-{digits[i : i + 4]}-{digits[i + 4 : i + 16]}" for i in range(0, 16 * _TAILS, 16)]
 
 
 def _prefix_of(ms: int) -> str:
@@ -46,32 +48,29 @@ def _prefix_of(ms: int) -> str:
 
 def new_id() -> str:
     """Return a new UUIDv7 string, greater than every id this process made before."""
-    global _last_ms, _counter, _prefix, _pool, _used
+    global _last_ms, _counter, _prefix, _tails
     with _lock:
         now_ms = time.time_ns() // 1_000_000
-        used = _used
-        if used + 32 > len(_pool):  # room for a tail, and a counter seed
-            _pool, used = _fresh_pool(), 0
-        pool = _pool
+        if len(_tails) < 2:  # room for a tail, and a counter seed
+            _tails = _fresh_tails()
+        tails = _tails
         if now_ms > _last_ms:
-            # A random counter seed: digits past the tail's variant digit, 11 bits of them
-            # to leave room to count.
-            _last_ms, _counter = now_ms, int(pool[used + 1 : used + 4], 16) & 0x7FF
+            # A random counter seed: the digits after a tail's variant digit, 11 bits of
+            # them to leave room to count.
+            _last_ms, _counter = now_ms, int(tails.pop()[2:5], 16) & 0x7FF
             _prefix = _prefix_of(now_ms)
-            used += 16
         else:
             _counter += 1
             if _counter > 0xFFF:
                 _last_ms, _counter = _last_ms + 1, 0
                 _prefix = _prefix_of(_last_ms)
-        _used = used + 16
-        return f"{_prefix}{_counter:03x}-{pool[used : used + 4]}-{pool[used + 4 : used + 16]}"
+        return _prefix + _COUNTER_HEX[_counter] + tails.pop()
 
 
 def _reseed_after_fork() -> None:
     """A forked child must not reuse the random bits its parent has not used yet."""
-    global _pool, _used
-    _pool, _used = "", 0
+    global _tails
+    _tails = []
 
 
 os.register_at_fork(after_in_child=_reseed_after_fork)
