@@ -89,8 +89,9 @@ def optional_id(ref: NodeRef | None, field: str) -> str | None:
 def metadata_field(metadata: Mapping[str, JsonValue] | None) -> dict[str, Any]:
     """``{"metadata": ...}`` as a keyword for a model, or nothing when there is none: the
     model's default (an empty dict) costs no validation, and most writes have none.
+    Validation copies the mapping.
     """
-    return {"metadata": dict(metadata)} if metadata else {}
+    return {"metadata": metadata} if metadata else {}
 
 
 def node_fields(

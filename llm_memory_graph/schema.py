@@ -850,7 +850,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
 
 class _Validating:
     """The context manager of ``validating``: a class, because a generator-based one costs
-    more than the validation of a small model, and every recorded write enters one.
+    more than the validation of a small model, and every recorded write enters one. It
+    holds no state but its prefix, so one per prefix is made, and reused.
     """
 
     __slots__ = ("prefix",)
@@ -866,9 +867,15 @@ class _Validating:
             raise input_error(exc, self.prefix) from exc
 
 
+_validating: dict[str, _Validating] = {}
+
+
 def validating(prefix: str = "") -> _Validating:
     """Re-raise a pydantic ``ValidationError`` in the block as ``InvalidInputError``."""
-    return _Validating(prefix)
+    found = _validating.get(prefix)
+    if found is None:
+        found = _validating[prefix] = _Validating(prefix)
+    return found
 
 
 def parse_node(data: Mapping[str, Any] | str | bytes, *, field: str = "") -> Node:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llm_memory_graph import MemoryGraph
+from llm_memory_graph import InvalidInputError, MemoryGraph
 from llm_memory_graph._ids import new_id
 from llm_memory_graph.schema import (
     Contains,
@@ -34,11 +34,30 @@ from llm_memory_graph.stores._upsert import (
     ExistingNode,
     KeptEdge,
     _replace,
+    check_batch,
     kept_edge_id,
     plan_upsert,
 )
 
 _RANDOM = random.Random(6)
+
+
+def test_a_repeated_id_is_refused_where_it_repeats() -> None:
+    first, second = Prompt(content="a"), Prompt(content="b")
+    with pytest.raises(InvalidInputError, match=f"id {first.id} appears twice") as caught:
+        check_batch([first, second, first], [])
+    assert caught.value.field == "nodes.2.id"
+
+
+def test_a_store_kept_edge_is_refused_where_it_stands() -> None:
+    chat, prompt = new_id(), Prompt(content="a")
+    edges: list[Edge] = [
+        References(source_id=prompt.id, target_id=new_id()),
+        Contains(source_id=chat, target_id=prompt.id, position=1),
+    ]
+    with pytest.raises(InvalidInputError, match="CONTAINS edges are kept by the store") as caught:
+        check_batch([prompt], edges)
+    assert caught.value.field == "edges.1.type"
 
 
 def _moments() -> list[datetime]:

@@ -190,22 +190,26 @@ def check_batch(nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
 
     Cheap for the one-node or one-edge records a batch or buffered writer checks per call.
     """
-    for kind, items in (("nodes", nodes), ("edges", edges)):
-        if len(items) > 1 and len({item.id for item in items}) < len(items):
-            seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.id in seen:
-                    raise InvalidInputError(
-                        f"id {item.id} appears twice in the batch", field=f"{kind}.{i}.id"
-                    )
-                seen.add(item.id)
-    for i, edge in enumerate(edges):
+    if len(nodes) > 1:
+        _check_unique(nodes, "nodes")
+    if len(edges) > 1:
+        _check_unique(edges, "edges")
+    for edge in edges:
         if edge.type in MANAGED_EDGE_TYPES:
             hint = "agent_id" if edge.type is EdgeType.HANDLED_BY else "conversation_id"
             raise InvalidInputError(
                 f"{edge.type} edges are kept by the store; set {hint} on the item instead",
-                field=f"edges.{i}.type",
+                field=f"edges.{list(edges).index(edge)}.type",
             )
+
+
+def _check_unique(items: Sequence[Node] | Sequence[Edge], kind: str) -> None:
+    if len({item.id for item in items}) < len(items):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                raise InvalidInputError(f"id {item.id} appears twice in the batch", field=f"{kind}.{i}.id")
+            seen.add(item.id)
 
 
 def referenced_ids(nodes: Sequence[Node], edges: Sequence[Edge]) -> set[str]:
