@@ -45,6 +45,7 @@ __all__ = [
     "ITEM_TYPES",
     "LINEAGE_EDGE_TYPES",
     "MANAGED_EDGE_TYPES",
+    "PLAIN_EDGES",
     "Agent",
     "AgentStatus",
     "Completion",
@@ -776,8 +777,8 @@ def assemble(cls: type[_M], fields: dict[str, Any], fields_set: set[str]) -> _M:
 
 _E = TypeVar("_E", bound=EdgeBase)
 
-#: Edge types with no fields of their own, which ``edge_between`` can assemble: their type.
-_PLAIN_EDGES = {
+#: Edge classes with no fields of their own (``edge_between`` assembles them), and their type.
+PLAIN_EDGES: Mapping[type[EdgeBase], EdgeType] = {
     cls: edge_type
     for edge_type, cls in _EDGE_CLASSES.items()
     if cls.model_fields.keys() == {"id", "created_at", "metadata", "source_id", "target_id", "type"}
@@ -789,7 +790,7 @@ def edge_between(cls: type[_E], source: NodeBase, target: NodeBase) -> _E:
     ids, so an edge type with no fields of its own is assembled, not validated again: the
     edges a recorded call adds cost a third as much on the caller's thread.
     """
-    edge_type = _PLAIN_EDGES.get(cls)
+    edge_type = PLAIN_EDGES.get(cls)
     if edge_type is None or source.id == target.id:  # validation reports a self-loop
         return cls(source_id=source.id, target_id=target.id)
     fields = {

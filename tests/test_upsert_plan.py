@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 from llm_memory_graph import InvalidInputError, MemoryGraph
 from llm_memory_graph._ids import new_id
 from llm_memory_graph.schema import (
+    PLAIN_EDGES,
     Contains,
     Edge,
+    EdgeBase,
     EdgeType,
     HandledBy,
     NodeType,
@@ -196,6 +198,18 @@ def test_a_callers_edge_serialises_only_what_no_column_holds() -> None:
     assert edge_data(edge) == '{"score":0.5,"rank":1}'
     assert edge_data(edge.model_copy(update={"metadata": {"k": None}})) == (
         '{"metadata":{"k":null},"score":0.5,"rank":1}'
+    )
+
+
+@pytest.mark.parametrize("cls", list(PLAIN_EDGES))
+def test_an_edge_without_fields_of_its_own_serialises_as_json_would(cls: type[EdgeBase]) -> None:
+    edge = cls(source_id=new_id(), target_id=new_id())
+    columns = {"id", "type", "source_id", "target_id", "created_at"}
+
+    assert edge_data(edge) == edge.model_dump_json(exclude=columns | {"metadata"}) == "{}"
+    with_metadata = edge.model_copy(update={"metadata": {"k": 1}})
+    assert (
+        edge_data(with_metadata) == with_metadata.model_dump_json(exclude=columns) == '{"metadata":{"k":1}}'
     )
 
 

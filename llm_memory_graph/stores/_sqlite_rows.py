@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 
 from .._codec import meta_value, to_micros
-from ..schema import Edge, Node
+from ..schema import PLAIN_EDGES, Edge, Node
 from . import _sqlite_sql as sql
 from ._upsert import Stored, UpsertPlan
 
@@ -97,6 +97,8 @@ _EDGE_COLUMNS_AND_METADATA = _EDGE_COLUMNS | {"metadata"}
 
 def edge_data(edge: Edge) -> str:
     """The ``data`` of an edge: its fields that no column holds, as JSON."""
+    if not edge.metadata and type(edge) in PLAIN_EDGES:
+        return "{}"  # most edges; the same text, without serializing
     return edge.model_dump_json(exclude=_EDGE_COLUMNS if edge.metadata else _EDGE_COLUMNS_AND_METADATA)
 
 
