@@ -62,6 +62,23 @@ def test_a_store_kept_edge_is_refused_where_it_stands() -> None:
     assert caught.value.field == "edges.1.type"
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(300, 3, 1, tzinfo=UTC),  # SQLite's date functions make this 0300-02-29
+        datetime(300, 3, 1, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(300, 2, 28, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(300, 3, 2, tzinfo=UTC),
+    ],
+)
+def test_an_edge_made_on_the_day_sqlite_misdates_reads_back_as_made(moment: datetime) -> None:
+    with MemoryGraph.open(":memory:", registry=None) as graph:
+        prompt, doc = graph.add_prompt("q"), graph.add_document("kb")
+        edge = graph.link(prompt, doc, "REFERENCES", created_at=moment)
+
+        assert graph.get_edge(edge.id).created_at == moment
+
+
 def _moments() -> list[datetime]:
     start = datetime(2020, 1, 1, tzinfo=UTC)
     moments = [start + timedelta(microseconds=_RANDOM.randrange(10**15)) for _ in range(200)]

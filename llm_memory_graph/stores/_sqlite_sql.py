@@ -291,9 +291,16 @@ GET_NODES = "SELECT id, data FROM nodes WHERE id IN (SELECT value FROM json_each
 #: ISO 8601 text of a column of microseconds since the epoch, as pydantic writes it (with a
 #: fraction always; the parsed value is the same). The fraction is taken modulo a second
 #: so times before 1970 come out right.
+#:
+#: SQLite's date arithmetic (3.40 at least) gets one day wrong: 0300-03-01 comes out as
+#: 0300-02-29, a day no calendar has (every other day from 0001 to 9999 comes out right).
+#: That day is written out.
 _ISO_MICROS = (
-    "strftime('%Y-%m-%dT%H:%M:%S', ({c} - (({c} % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')"
-    " || printf('.%06dZ', (({c} % 1000000) + 1000000) % 1000000)"
+    "CASE WHEN {c} BETWEEN -52695014400000000 AND -52694928000000001 "
+    "THEN '0300-03-01' || strftime('T%H:%M:%S', ({c} - (({c} % 1000000) + 1000000) % 1000000) / 1000000, "
+    "'unixepoch') "
+    "ELSE strftime('%Y-%m-%dT%H:%M:%S', ({c} - (({c} % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch') "
+    "END || printf('.%06dZ', (({c} % 1000000) + 1000000) % 1000000)"
 )
 
 
