@@ -32,6 +32,7 @@ from llm_memory_graph import (
     NodeType,
     Prompt,
 )
+from llm_memory_graph._buffer import _collect_young_here
 
 #: A writer that never writes on its own: it waits an hour, and its chunk is never full.
 IDLE = {"max_delay": 3600.0, "chunk_size": 100_000}
@@ -362,3 +363,69 @@ def test_async_writer_writes_its_queue_when_the_event_loop_shuts_down(db_path: P
 
 def test_the_writer_class_is_exported_for_annotations() -> None:
     assert BufferedWriter.__module__ == "llm_memory_graph._buffer"
+
+
+@pytest.fixture
+def collections_by_thread() -> Iterator[dict[int, int]]:
+    """Garbage collections run while the test runs, by the thread that ran them, at the
+    interpreter's default threshold.
+    """
+    counts: dict[int, int] = {}
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            thread = threading.get_ident()
+            counts[thread] = counts.get(thread, 0) + 1
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    gc.callbacks.append(count)
+    try:
+        yield counts
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*threshold)
+
+
+def test_recording_near_a_young_collection_wakes_the_writer_thread_to_run_it(
+    graph: MemoryGraph, collections_by_thread: dict[int, int]
+) -> None:
+    writer = graph.buffered(**IDLE)
+    gc.collect()
+    collections_by_thread.clear()
+
+    while gc.get_count()[0] < 350:  # halfway to the threshold: the writer is asked
+        writer.add_prompt("q", metadata={"turn": 1})
+    _until(lambda: collections_by_thread.get(writer._thread.ident))  # type: ignore[arg-type]
+
+    assert list(collections_by_thread) == [writer._thread.ident]
+    writer.close()
+
+
+def test_collect_young_here_runs_the_next_automatic_collection_on_the_calling_thread(
+    collections_by_thread: dict[int, int],
+) -> None:
+    gc.collect()
+    collections_by_thread.clear()
+
+    _collect_young_here()
+
+    assert collections_by_thread == {threading.get_ident(): 1}
+    assert gc.get_count()[0] < 10
+
+
+def test_nothing_asks_the_writer_thread_to_collect_while_collection_is_off(
+    graph: MemoryGraph, collections_by_thread: dict[int, int]
+) -> None:
+    writer = graph.buffered(**IDLE)
+    gc.collect()
+    gc.disable()
+    try:
+        while gc.get_count()[0] < 600:
+            writer.add_prompt("q", metadata={"turn": 1})
+        requested = writer._queue.collection_requested
+    finally:
+        gc.enable()
+
+    assert not requested
+    writer.close()
