@@ -13,7 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -360,22 +362,34 @@ def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seco
         for _ in range(events_per_thread):
             turns.record(timed)
         writer.close()
-        results.append(
-            Result(
-                SUITE,
-                "caller-thread cost of one recording call, 1 producer flat out (writer busy in the background)",
-                f"p50 {us(percentile(flat, 50))}, p99 {us(percentile(flat, 99))} ({len(flat):,} calls)",
-                "p99 ≤ 50 µs",
-                {"p50": percentile(flat, 50), "p99": percentile(flat, 99)},
+        # The same calls with no thread writing beside them: into a batch, written after.
+        alone: list[float] = []
+        with graph.batch() as batch:
+            turns, timed = Turns(seed, random.Random(98)), _Timed(batch, alone)
+            for _ in range(events_per_thread):
+                turns.record(timed)
+        for label, samples in (
+            ("1 producer flat out (writer busy in the background)", flat),
+            ("the same calls into a batch, flat out (no writer thread running)", alone),
+        ):
+            results.append(
+                Result(
+                    SUITE,
+                    f"caller-thread cost of one recording call, {label}",
+                    f"p50 {us(percentile(samples, 50))}, p99 {us(percentile(samples, 99))} "
+                    f"({len(samples):,} calls)",
+                    "p99 ≤ 50 µs" if samples is flat else "",
+                    {"p50": percentile(samples, 50), "p99": percentile(samples, 99)},
+                )
             )
-        )
-        # At 1,000 events/s, three kinds of round alternate, so all see the same minutes of
-        # the VM: the default writer; one that writes what is queued after 10 ms, so the
-        # nodes it holds (and with them the garbage collections the caller's thread runs)
-        # stay few; and the floor, a bare Prompt(content=...) with nothing else around it.
+        # At 1,000 events/s, four kinds of round alternate, so all see the same minutes of
+        # the VM: the default writer; one that writes what is queued after 10 ms; and two
+        # floors: a bare Prompt(content=...), and a uuid4 and a timestamp in a tuple (about
+        # 1 µs back to back), each with nothing else around it.
         paced: list[float] = []
         eager: list[float] = []
         floor: list[float] = []
+        stdlib: list[float] = []
         writer = graph.buffered()  # the defaults: 10,000 items, 0.25 s, chunks of 1,000, block
         eager_writer = graph.buffered(max_delay=0.01)
         turns, timed = Turns(seed, random.Random(99)), _Timed(writer, paced)
@@ -386,10 +400,16 @@ def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seco
             Prompt(content="Where is my order?")
             floor.append(time.perf_counter() - started)
 
+        def trivial() -> None:
+            started = time.perf_counter()
+            (uuid.uuid4(), datetime.now(UTC))
+            stdlib.append(time.perf_counter() - started)
+
         for _ in range(3):
             _every_millisecond(lambda: turns.record(timed), paced_seconds / 3)
             _every_millisecond(lambda: eager_turns.record(eager_timed), paced_seconds / 3)
-            _every_millisecond(bare, paced_seconds / 3)
+            _every_millisecond(bare, paced_seconds / 6)
+            _every_millisecond(trivial, paced_seconds / 6)
         writer.close()
         eager_writer.close()
         for label, samples in (("default writer", paced), ("max_delay=0.01", eager)):
@@ -403,15 +423,20 @@ def bench_buffered(work: Path, seed_db: Path, events_per_thread: int, paced_seco
                     {"p50": percentile(samples, 50), "p99": percentile(samples, 99)},
                 )
             )
-        results.append(
-            Result(
-                SUITE,
-                "the machine's floor at the same pace: a bare Prompt(content=...) after each 1 ms sleep",
-                f"p50 {us(percentile(floor, 50))}, p99 {us(percentile(floor, 99))} ({len(floor):,} calls)",
-                "",
-                {"p50": percentile(floor, 50), "p99": percentile(floor, 99)},
+        for label, samples in (
+            ("a bare Prompt(content=...)", floor),
+            ("(uuid.uuid4(), datetime.now(UTC)), about 1 µs back to back", stdlib),
+        ):
+            results.append(
+                Result(
+                    SUITE,
+                    f"the machine's floor at the same pace: {label} after each 1 ms sleep",
+                    f"p50 {us(percentile(samples, 50))}, p99 {us(percentile(samples, 99))} "
+                    f"({len(samples):,} calls)",
+                    "",
+                    {"p50": percentile(samples, 50), "p99": percentile(samples, 99)},
+                )
             )
-        )
     return results
 
 
