@@ -1,6 +1,7 @@
-"""The same workload on Neo4j, when ``NEO4J_URI`` names a server: ingest, single-call
-latency, lineage and pages, and round trips per 1,000 events against naive per-node
-neomodel saves. It writes into the database NEO4J_URI names: point it at a scratch one.
+"""The embedded store's suite on Neo4j, when ``NEO4J_URI`` names a server (the benchmarks
+in ``suite.py``, on a Neo4j graph), and round trips per 1,000 events against naive
+per-node neomodel saves. It writes into the database NEO4J_URI names: point it at a
+scratch one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import Result, ms, percentile
+from common import Result
+from suite import bench_buffered, bench_queries, bench_single_calls, bench_stream, build_large
 from workload import Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph
@@ -79,14 +81,18 @@ def _naive_round_trips(store: Neo4jStore, events: int) -> int:
     return trips
 
 
-def run_neo4j(work: Path, *, quick: bool) -> list[Result]:
-    """Every Neo4j benchmark, or one line saying why they were skipped."""
+def run_neo4j(work: Path, *, quick: bool, nodes: int) -> list[Result]:
+    """The embedded store's suite on Neo4j (ingest, single calls, lineage and pages on a
+    graph ``nodes`` larger, streaming memory, the buffered writer), and round trips against
+    naive neomodel saves; or one line saying why they were skipped.
+    """
     if not os.environ.get("NEO4J_URI"):
         return [
             Result(SUITE, "every Neo4j benchmark", "skipped: NEO4J_URI is not set (no server to measure)")
         ]
     events = 500 if quick else 5_000
-    store = Neo4jStore(Neo4jSettings.from_env())
+    settings = Neo4jSettings.from_env()
+    store = Neo4jStore(settings)
     Migrator(store).apply()
     trips = _RoundTrips(store)
     results = []
@@ -126,32 +132,11 @@ def run_neo4j(work: Path, *, quick: bool) -> list[Result]:
                 f"({naive / naive_events / (ours / events):,.0f}x ours, while storing less)",
             )
         )
-        latencies = []
-        chat = graph.start_conversation("latency")
-        for i in range(50 if quick else 300):
-            started = time.perf_counter()
-            prompt = graph.add_prompt(seed.prompts[i % 500], conversation=chat)
-            graph.add_completion(prompt, seed.answers[i % 500])
-            latencies.append(time.perf_counter() - started)
-        results.append(
-            Result(
-                SUITE,
-                "add_prompt + add_completion, one transaction each",
-                f"per turn p50 {ms(percentile(latencies, 50))}, p95 {ms(percentile(latencies, 95))}",
-            )
-        )
-        lineage = []
-        for node_id in turns.last_completions[:200]:
-            started = time.perf_counter()
-            graph.lineage(node_id, depth=10)
-            lineage.append(time.perf_counter() - started)
-        results.append(
-            Result(
-                SUITE,
-                "lineage, depth 10",
-                f"p50 {ms(percentile(lineage, 50))}, p95 {ms(percentile(lineage, 95))}",
-                "p95 < 20 ms",
-            )
-        )
+        results += bench_single_calls(SUITE, graph, 50 if quick else 300, "transaction")
+        large, seconds = build_large(graph, nodes)
+        results += bench_queries(SUITE, graph, large, 100 if quick else 400, f"(built in {seconds:,.0f} s)")
+    results += bench_stream(SUITE, ["--neo4j"])
+    with MemoryGraph(store=Neo4jStore(settings), registry=None) as graph:
+        results += bench_buffered(SUITE, graph, 300 if quick else 5_000, 0.5 if quick else 3.0)
     (work / "neo4j.json").write_text(json.dumps([r.values for r in results]))
     return results

@@ -80,7 +80,7 @@ def main() -> int:
         # full garbage collection of the embedded-store benchmarks scans (3 to 4% of ingest).
         from neo4j_suite import run_neo4j
 
-        results += run_neo4j(work, quick=args.quick)
+        results += run_neo4j(work, quick=args.quick, nodes=nodes)
     mode = "quick run" if args.quick else "full run"
     print(f"llm-memory-graph benchmarks, {mode}: {machine()}")
     print(table(results))
