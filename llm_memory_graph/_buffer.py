@@ -370,6 +370,8 @@ class BufferedWriter(_WriterBase):
     :param metrics: where drops, queue depth and flush age are reported, or ``None``.
     """
 
+    _hands_off_collections = True
+
     def __init__(
         self,
         write: Write,
@@ -399,8 +401,6 @@ class BufferedWriter(_WriterBase):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    _hands_off_collections = True
 
     def _wake(self) -> None:
         self._queue.wake.notify()
