@@ -1,4 +1,13 @@
-"""A Neo4j server for the tests that need one: testcontainers, else NEO4J_URI, else a skip.
+"""A Neo4j server for the tests that need one, from the first source that works:
+
+1. testcontainers, when a Docker engine answers;
+2. the server NEO4J_URI names (+ NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE);
+3. a local server built from Maven Central (``tools/neo4j-server/run``) when ``java`` and
+   ``mvn`` are present: started once for the session on a free port in a temporary folder,
+   stopped at the end. ``LLM_MEMORY_GRAPH_NEO4J_RELEASE=calendar`` picks the newest calendar
+   release instead of 5.26 LTS;
+4. else every Neo4j test is skipped with one reason, unless ``LLM_MEMORY_GRAPH_REQUIRE_NEO4J=1``
+   (set by CI), which makes a missing server, and any skipped Neo4j test, a failure.
 
 The environment is read when this module is imported, before the autouse fixture that
 clears NEO4J_* for every test runs.
@@ -15,20 +24,26 @@ import pytest
 
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
 from llm_memory_graph.stores.neo4j.migrate import Migrator
+from tools.local_neo4j import local_neo4j, missing_tools
 
-__all__ = ["IMAGE", "SKIP_REASON", "clear", "neo4j_server"]
+__all__ = ["IMAGE", "REQUIRED", "SKIP_REASON", "clear", "neo4j_server"]
 
 #: The server image testcontainers starts: the 5.26 LTS line.
 IMAGE = "neo4j:5.26-community"
 
 SKIP_REASON = (
-    "Neo4j tests need a Docker engine (for testcontainers) or NEO4J_URI (+ NEO4J_USER, "
-    "NEO4J_PASSWORD); neither is available here"
+    "Neo4j tests need a Docker engine (for testcontainers), NEO4J_URI (+ NEO4J_USER, "
+    "NEO4J_PASSWORD), or java and mvn (for tools/neo4j-server); none is available here"
 )
 
 _ENV = {
     name: os.environ.get(name) for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
 }
+
+#: CI sets LLM_MEMORY_GRAPH_REQUIRE_NEO4J=1: then a skipped Neo4j test is a failure.
+REQUIRED = os.environ.get("LLM_MEMORY_GRAPH_REQUIRE_NEO4J", "") not in ("", "0")
+
+_RELEASE = os.environ.get("LLM_MEMORY_GRAPH_NEO4J_RELEASE", "lts")
 
 
 def _docker_running() -> bool:
@@ -75,6 +90,14 @@ def neo4j_server(*, reset: bool) -> Iterator[Neo4jSettings]:
         )
         yield from _prepared(settings, reset=reset)
         return
+    missing = missing_tools()
+    if missing is None:
+        with local_neo4j(release=_RELEASE) as server:
+            settings = Neo4jSettings(uri=server.uri, user=server.user, password=server.password)
+            yield from _prepared(settings, reset=True)
+        return
+    if REQUIRED:
+        pytest.fail(f"LLM_MEMORY_GRAPH_REQUIRE_NEO4J is set, but {SKIP_REASON} ({missing})")
     pytest.skip(SKIP_REASON)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph.stores.neo4j import Neo4jSettings
-from tests._neo4j import neo4j_server
+from tests._neo4j import REQUIRED, neo4j_server
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,6 +22,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 _ENV = ("LLM_MEMORY_GRAPH_DB", "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that asks for a Neo4j server, so ``-m neo4j`` selects all of them."""
+    for item in items:
+        if "neo4j_settings" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """With LLM_MEMORY_GRAPH_REQUIRE_NEO4J set (as CI does), a skipped Neo4j test fails."""
+    report: pytest.TestReport = yield
+    if REQUIRED and report.skipped and item.get_closest_marker("neo4j") is not None:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"LLM_MEMORY_GRAPH_REQUIRE_NEO4J is set, but this Neo4j test was skipped: {report.longrepr}"
+        )
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

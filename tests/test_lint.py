@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
     [
         pytest.param(["ruff", "check", "."], id="ruff"),
         pytest.param(["ruff", "format", "--check", "."], id="ruff-format"),
-        pytest.param(["mypy", "--strict", "llm_memory_graph"], id="mypy"),
+        pytest.param(["mypy", "--strict", "llm_memory_graph", "tools"], id="mypy"),
     ],
 )
 def test_the_code_passes(command: list[str]) -> None:

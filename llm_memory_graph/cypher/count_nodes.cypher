@@ -1,31 +1,42 @@
-// Nodes per type, read from the count store (no scan).
+// Nodes per type, read from the count store (no scan). Each count is taken before the
+// type is added: a grouping key over no rows would drop a type with no nodes.
 // Parameters: none
 MATCH (n:Conversation)
-RETURN 'Conversation' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Conversation' AS type, count
 UNION ALL
 MATCH (n:Prompt)
-RETURN 'Prompt' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Prompt' AS type, count
 UNION ALL
 MATCH (n:Completion)
-RETURN 'Completion' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Completion' AS type, count
 UNION ALL
 MATCH (n:ToolInvocation)
-RETURN 'ToolInvocation' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'ToolInvocation' AS type, count
 UNION ALL
 MATCH (n:Agent)
-RETURN 'Agent' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Agent' AS type, count
 UNION ALL
 MATCH (n:Document)
-RETURN 'Document' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Document' AS type, count
 UNION ALL
 MATCH (n:Context)
-RETURN 'Context' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Context' AS type, count
 UNION ALL
 MATCH (n:Feedback)
-RETURN 'Feedback' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'Feedback' AS type, count
 UNION ALL
 MATCH (n:PromptTemplate)
-RETURN 'PromptTemplate' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'PromptTemplate' AS type, count
 UNION ALL
 MATCH (n:TemplateVersion)
-RETURN 'TemplateVersion' AS type, count(n) AS count
+WITH count(n) AS count
+RETURN 'TemplateVersion' AS type, count

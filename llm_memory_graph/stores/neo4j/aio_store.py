@@ -115,6 +115,9 @@ class AsyncNeo4jStore:
             auth=settings.auth(),
             max_transaction_retry_time=0,  # one retry policy: ours
             user_agent="llm-memory-graph",
+            # A fresh database lacks the labels its queries name ("label does not exist"):
+            # expected, and not worth a warning in the user's log on every read.
+            notifications_disabled_classifications=["UNRECOGNIZED"],
         )
         self._closed = False
         self._migrated = False
