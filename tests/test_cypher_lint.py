@@ -15,6 +15,9 @@ from typing import Protocol
 
 import pytest
 
+from llm_memory_graph.stores.neo4j._compose import ANCHORS, SERVED, TAILS, conditions, shape_text
+from llm_memory_graph.stores.neo4j._queries import parameters_used
+
 ROOT = Path(__file__).resolve().parent.parent
 LINTER = ROOT / "tools" / "lint_cypher.mjs"
 PACKAGE = ROOT / "node_modules" / "@neo4j-cypher" / "language-support"
@@ -189,4 +192,25 @@ def test_a_migration_file_needs_no_parameters_header(lint: Lint, tmp_path: Path)
 )
 def test_the_linter_accepts_the_write_forms_the_store_uses(lint: Lint, tmp_path: Path, body: str) -> None:
     result = lint(_query_file(tmp_path, body))
+    assert result.returncode == 0, _output(result)
+
+
+def test_every_composed_filter_query_passes_the_linter(lint: Lint, tmp_path: Path) -> None:
+    # Each anchor with every condition it can take, ending in each tail, in both orders.
+    files = []
+    for anchor in ANCHORS:
+        for tail in TAILS:
+            for newest in (False, True) if tail == "tail_page" else (False,):
+                keyset = "after_newest" if newest else "after_oldest"
+                given = tuple(
+                    name
+                    for name in conditions()
+                    if name != SERVED.get(anchor)
+                    and (not name.startswith("after_") or (tail == "tail_page" and name == keyset))
+                )
+                text = shape_text(anchor, given, tail, newest)
+                header = ", ".join(f"${p}" for p in sorted(parameters_used(text))) or "none"
+                files.append(tmp_path / f"{anchor}_{tail}_{'newest' if newest else 'oldest'}.cypher")
+                files[-1].write_text(f"// Parameters: {header}\n{text}\n", encoding="utf-8")
+    result = lint(*files)
     assert result.returncode == 0, _output(result)

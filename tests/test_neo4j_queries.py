@@ -31,7 +31,6 @@ from llm_memory_graph import (
 )
 from llm_memory_graph.errors import ConstraintError, StoreTimeoutError, StoreUnavailableError
 from llm_memory_graph.schema import EDGE_RULES, EdgeType, NodeType, edge_class
-from llm_memory_graph.spec import NodeFilter
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore, RetryPolicy
 from llm_memory_graph.stores.neo4j._errors import is_transient, translate
 from llm_memory_graph.stores.neo4j._queries import parameters_used, queries, query
@@ -41,7 +40,6 @@ from llm_memory_graph.stores.neo4j._records import (
     node_from_properties,
     node_properties,
 )
-from llm_memory_graph.stores.neo4j._rows import filter_parameters, find_parameters
 
 PACKAGE = Path(__file__).resolve().parent.parent / "llm_memory_graph" / "stores" / "neo4j"
 NOWHERE = "bolt://127.0.0.1:9"  # nothing listens here: any I/O would fail loudly
@@ -91,24 +89,6 @@ def test_every_call_passes_exactly_the_parameters_its_query_declares(
 def test_every_query_file_is_used_by_the_store() -> None:
     used = {name for _, name, _ in CALLS}
     assert set(queries()) == used
-
-
-@pytest.mark.parametrize("name", ["find_nodes", "find_nodes_newest"])
-def test_find_parameters_are_exactly_those_the_page_queries_declare(name: str) -> None:
-    assert set(find_parameters(NodeFilter(), None, None, 10)) == set(query(name).parameters)
-
-
-def test_filter_parameters_are_exactly_those_the_count_query_declares() -> None:
-    assert set(filter_parameters(NodeFilter(), None)) == set(query("count_matching").parameters)
-
-
-def _filter_block(text: str) -> str:
-    return text.split("// filter: begin", 1)[1].split("// filter: end", 1)[0]
-
-
-@pytest.mark.parametrize("name", sorted(n for n, q in queries().items() if "// filter: begin" in q.text))
-def test_every_filtering_query_uses_the_same_filter_block(name: str) -> None:
-    assert _filter_block(query(name).text) == _filter_block(query("find_nodes").text)
 
 
 @pytest.mark.parametrize("name", ["get_edge", "count_edges"])

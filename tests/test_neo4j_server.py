@@ -9,7 +9,9 @@ import logging
 
 import pytest
 
+from llm_memory_graph import MemoryGraph
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
+from tests._neo4j import clear
 
 
 def test_the_store_does_not_log_a_warning_for_a_label_the_database_has_not_seen(
@@ -21,3 +23,19 @@ def test_the_store_does_not_log_a_warning_for_a_label_the_database_has_not_seen(
             "MATCH (n:LabelNoWriteEverMade) RETURN count(n) AS n", database_=neo4j_settings.database
         )
     assert not [r for r in caplog.records if "does not exist" in r.getMessage()]
+
+
+def test_a_rewritten_node_keeps_one_metadata_self_loop_per_entry_it_has_now(
+    neo4j_settings: Neo4jSettings,
+) -> None:
+    clear(neo4j_settings)
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        prompt = graph.add_prompt("q", metadata={"env": "dev", "tier": 1})
+        graph.add([prompt.model_copy(update={"metadata": {"env": "prod", "team": "a"}})])
+    with Neo4jStore(neo4j_settings) as store:
+        records, _, _ = store.driver.execute_query(
+            "MATCH (n {id: $id})-[m:HAS_META]->(n) RETURN m.kv AS kv, m.node_id = n.id AS same ORDER BY kv",
+            id=prompt.id,
+            database_=neo4j_settings.database,
+        )
+    assert [(r["kv"], r["same"]) for r in records] == [('env="prod"', True), ('team="a"', True)]

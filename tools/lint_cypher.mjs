@@ -2,7 +2,8 @@
 // Lint the project's Cypher files with Neo4j's official linter (@neo4j-cypher/language-support).
 //
 // Usage: node tools/lint_cypher.mjs [FILE...]    (or: npm run lint:cypher)
-//   Without arguments: every llm_memory_graph/cypher/*.cypher and llm_memory_graph/migrations/*.cypher.
+//   Without arguments: every llm_memory_graph/cypher/*.cypher, cypher/filters/*.cypher (but tails)
+//   and llm_memory_graph/migrations/*.cypher.
 //
 // Each file is linted as Cypher 5 (Neo4j 5.26 LTS) and as Cypher 25 (Neo4j 2025.x).
 //
@@ -25,7 +26,11 @@ import { fileURLToPath } from 'node:url';
 import { lintCypherQuery, parseParameters, testData } from '@neo4j-cypher/language-support';
 
 const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const DEFAULT_DIRS = ['llm_memory_graph/cypher', 'llm_memory_graph/migrations'];
+// cypher/filters holds the fragments node filters are composed from (stores/neo4j/_compose.py):
+// anchors and conditions are whole queries and linted here; tails are not, and are linted
+// inside every composed query by tests/test_cypher_lint.py.
+const DEFAULT_DIRS = ['llm_memory_graph/cypher', 'llm_memory_graph/cypher/filters', 'llm_memory_graph/migrations'];
+const isFragment = (name) => name.startsWith('tail_');
 const VERSIONS = ['5', '25'];
 const PLUGIN_NAMESPACE = /^(apoc|gds)\./i;
 const SEVERITY = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
@@ -63,7 +68,7 @@ function projectFiles() {
       if (e.code === 'ENOENT') continue;
       throw e;
     }
-    for (const name of names.filter((n) => n.endsWith('.cypher')).sort()) {
+    for (const name of names.filter((n) => n.endsWith('.cypher') && !isFragment(n)).sort()) {
       files.push(join(REPO_ROOT, dir, name));
     }
   }

@@ -5,6 +5,7 @@
 // Parameters: $frontier, $to_source, $to_target, $scope
 UNWIND $frontier AS id
 MATCH (a:GraphNode {id: id})
+USING INDEX SEEK a:GraphNode(id)
 CALL (a) {
   MATCH (a)<-[r]-(b:GraphNode)
   WHERE type(r) IN $to_source

@@ -3,6 +3,7 @@
 // Parameters: $ids
 UNWIND $ids AS id
 MATCH (c:Conversation {id: id})
+USING INDEX SEEK c:Conversation(id)
 SET c.lock = true
 REMOVE c.lock
 RETURN count(c) AS locked

@@ -2,4 +2,5 @@
 // Parameters: $rows
 UNWIND $rows AS row
 MATCH (c:Conversation {id: row.id})
+USING INDEX SEEK c:Conversation(id)
 SET c.item_count = row.item_count, c.last_item_id = row.last_item_id

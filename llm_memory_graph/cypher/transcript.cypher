@@ -1,6 +1,7 @@
 // A conversation's items in the order they were appended.
 // Parameters: $id
 MATCH (n:GraphNode)
-WHERE n.conversation_id = $id
+USING INDEX SEEK n:GraphNode(conversation_id, sequence)
+WHERE n.conversation_id = $id AND n.sequence IS NOT NULL
 RETURN properties(n) AS props
-ORDER BY n.sequence
+ORDER BY n.conversation_id, n.sequence

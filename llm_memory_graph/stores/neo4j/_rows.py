@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
 from ..._codec import meta_value
@@ -13,7 +12,7 @@ from ...spec import NodeFilter, Page, RangeField
 from .._common import ranked_page_of
 from ._records import meta_kv
 
-__all__ = ["check_types", "chunks", "conversation_ids", "filter_parameters", "find_parameters", "ranked_hits"]
+__all__ = ["check_types", "chunks", "conversation_ids", "filter_parameters", "ranked_hits"]
 
 T = TypeVar("T")
 
@@ -68,18 +67,6 @@ def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]
             {"field": RangeField(field).value, "gte": bounds.gte, "lte": bounds.lte}
             for field, bounds in spec.ranges.items()
         ],
-    }
-
-
-def find_parameters(
-    spec: NodeFilter, ids: list[str] | None, after: tuple[datetime, str] | None, limit: int
-) -> dict[str, Any]:
-    """Return the parameters of ``find_nodes.cypher`` for a filter and a cursor position."""
-    return {
-        **filter_parameters(spec, ids),
-        "after_time": after[0] if after else None,
-        "after_id": after[1] if after else None,
-        "limit": limit,
     }
 
 

@@ -62,11 +62,12 @@ from .._common import (
 )
 from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
+from ._compose import Composed, aggregate_query, count_query, page_query
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
 from ._records import edge_from_record, edge_properties, node_from_properties, node_properties
-from ._rows import check_types, chunks, conversation_ids, filter_parameters, find_parameters, ranked_hits
+from ._rows import check_types, chunks, conversation_ids, ranked_hits
 
 __all__ = ["AsyncNeo4jStore"]
 
@@ -155,10 +156,15 @@ class AsyncNeo4jStore:
         """Run one named query inside a transaction; every query passes through here."""
         found = query(name)
         check_parameters(found, params)
+        return await self._run(tx, Composed(name, found.text, params))
+
+    async def _run(self, tx: neo4j.AsyncManagedTransaction, composed: Composed) -> list[neo4j.Record]:
+        """Run a named or composed query; its records, all read."""
         started = time.perf_counter()
-        result = await tx.run(found.text, params)
+        result = await tx.run(composed.text, composed.params)
         records = [record async for record in result]
-        log.debug("neo4j %s: %d rows in %.3f ms", name, len(records), (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        log.debug("neo4j %s: %d rows in %.3f ms", composed.name, len(records), elapsed)
         return records
 
     def _retrying(self) -> AsyncRetrying:
@@ -412,8 +418,8 @@ class AsyncNeo4jStore:
 
             async def ranked(tx: neo4j.AsyncManagedTransaction) -> Page:
                 hits = await self._search(tx, filter)
-                params = find_parameters(filter, sorted(hits), None, max(len(hits), 1))
-                rows = await self._query(tx, "find_nodes", **params)
+                found = page_query(filter, sorted(hits), None, max(len(hits), 1), newest=False)
+                rows = await self._run(tx, found)
                 return ranked_hits([node_from_properties(r["props"]) for r in rows], hits, after_hit, limit)
 
             return await self._transact(ranked, write=False)
@@ -421,12 +427,8 @@ class AsyncNeo4jStore:
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Node]:
             ids = sorted(await self._search(tx, filter)) if filter.text is not None else None
-            params = find_parameters(filter, ids, after, limit + 1)
-            if filter.order is Order.NEWEST:
-                rows = await self._query(tx, "find_nodes_newest", **params)
-            else:
-                rows = await self._query(tx, "find_nodes", **params)
-            return [node_from_properties(r["props"]) for r in rows]
+            found = page_query(filter, ids, after, limit + 1, newest=filter.order is Order.NEWEST)
+            return [node_from_properties(r["props"]) for r in await self._run(tx, found)]
 
         return page_of(await self._transact(work, write=False), limit)
 
@@ -435,7 +437,7 @@ class AsyncNeo4jStore:
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> int:
             ids = sorted(await self._search(tx, filter)) if filter.text is not None else None
-            (row,) = await self._query(tx, "count_matching", **filter_parameters(filter, ids))
+            (row,) = await self._run(tx, count_query(filter, ids))
             return int(row["count"])
 
         return await self._transact(work, write=False)
@@ -443,10 +445,10 @@ class AsyncNeo4jStore:
     async def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
         """See ``GraphStore.aggregate``: grouped, summed and ranked by one Cypher query."""
         groupings = check_aggregate(filter, by)
-        params = filter_parameters(population(filter), None)
+        found = aggregate_query(population(filter), [g.value for g in groupings])
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[AggregateRow]:
-            rows = await self._query(tx, "aggregate_completions", by=[g.value for g in groupings], **params)
+            rows = await self._run(tx, found)
             return [aggregate_row(groupings, r.data()) for r in rows]
 
         return finish(groupings, await self._transact(work, write=False))

@@ -3,9 +3,10 @@
 Each script runs once. Its statements run one per auto-commit transaction (schema changes
 never share a transaction with data changes), and only then is the script recorded as a
 ``(:Migration {version, name, checksum, applied_at})`` node, in a transaction of its own.
-Every statement is idempotent (``IF NOT EXISTS``), so a run cut short is finished by the
-next. A script whose text changed after it was applied is refused, and a lock node, unique
-by constraint, keeps two runners from applying at once.
+Every statement is idempotent (``IF NOT EXISTS``, ``IF EXISTS``, ``MERGE``), so a run cut
+short is finished by the next; a script is recorded only once its indexes are online. A
+script whose text changed after it was applied is refused, and a lock node, unique by
+constraint, keeps two runners from applying at once: the second waits for the first.
 
     with Neo4jStore(Neo4jSettings.from_env()) as store:
         for step in Migrator(store).apply():
@@ -15,6 +16,7 @@ by constraint, keeps two runners from applying at once.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,12 @@ from .store import Neo4jStore
 __all__ = ["MigrationState", "Migrator"]
 
 log = logging.getLogger(__name__)
+
+#: How long a migration waits for the indexes it created to come online.
+INDEX_WAIT_S = 600
+
+#: How long ``apply`` waits for a lock another runner holds.
+LOCK_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -81,17 +89,26 @@ class Migrator:
         self._check(applied)
         return [m for m in migrations() if m.version not in applied]
 
-    def apply(self, *, on_statement: Callable[[Migration, str], Any] | None = None) -> list[Migration]:
+    def apply(
+        self,
+        *,
+        on_statement: Callable[[Migration, str], Any] | None = None,
+        lock_wait: float = LOCK_WAIT_S,
+    ) -> list[Migration]:
         """Apply every pending script, in order, holding the migration lock.
 
+        Runners started together (one per replica of a service, say) take turns: each waits
+        up to ``lock_wait`` seconds for the lock, and the later ones find nothing pending.
+
         :param on_statement: called before each statement runs (for progress output).
+        :param lock_wait: how long to wait for a lock another runner holds.
         :returns: the scripts applied, oldest first (empty when there was nothing to do).
-        :raises MigrationError: if another runner holds the lock, or a script changed.
+        :raises MigrationError: if the lock stays taken for ``lock_wait``, or a script changed.
         """
         self._store._auto_commit("create_migration_constraint")
         self._store._auto_commit("create_migration_lock_constraint")
         owner = str(uuid.uuid4())
-        self._lock(owner)
+        self._lock(owner, lock_wait)
         try:
             pending = self.plan()  # read again under the lock
             for migration in pending:
@@ -99,24 +116,34 @@ class Migrator:
                     if on_statement is not None:
                         on_statement(migration, statement)
                     self._store._run_statement(statement)
+                self._store._auto_commit("await_indexes", seconds=INDEX_WAIT_S)
                 self._record(migration)
                 log.info("applied migration V%04d %s", migration.version, migration.name)
             return pending
         finally:
             self._store._auto_commit("release_migration_lock", owner=owner)
 
-    def _lock(self, owner: str) -> None:
+    def _lock(self, owner: str, wait: float) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
             self._store._query(tx, "acquire_migration_lock", owner=owner)
 
-        try:
-            self._store._transact(work, write=True, migrated_only=False)
-        except ConstraintError as exc:
-            raise MigrationError(
-                "another runner holds the migration lock; if it died, remove the lock with "
-                "MATCH (l:MigrationLock) DELETE l",
-                store="neo4j",
-            ) from exc
+        deadline = time.monotonic() + wait
+        pause = 0.05
+        while True:
+            try:
+                self._store._transact(work, write=True, migrated_only=False)
+                return
+            except ConstraintError as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise MigrationError(
+                        f"another runner holds the migration lock (waited {wait:g} s); if it died, "
+                        "remove the lock with MATCH (l:MigrationLock) DELETE l",
+                        store="neo4j",
+                    ) from exc
+                log.info("another runner holds the migration lock; waiting")
+                time.sleep(min(pause, left))  # the other runner's progress, not ours, ends this
+                pause = min(pause * 2, 1.0)
 
     def _record(self, migration: Migration) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:

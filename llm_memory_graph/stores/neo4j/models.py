@@ -23,8 +23,9 @@ classes in neomodel's in-memory registry).
 These classes are for reading and exploring. Write through the library (``MemoryGraph`` or
 ``AsyncMemoryGraph``): it numbers the items of a conversation, keeps the CONTAINS, PRECEDES
 and HANDLED_BY edges that follow from ``conversation_id`` and ``agent_id``, and writes
-``meta_kv`` (the ``key=value`` list that makes metadata filterable); a neomodel ``save()``
-does none of that. Likewise, create the schema with ``llm-memory-graph migrate``, not with
+``meta_kv`` (the ``key=value`` list that makes metadata filterable) with a ``HAS_META``
+self-loop per entry (the index metadata filters seek); a neomodel ``save()`` does none of
+that. Likewise, create the schema with ``llm-memory-graph migrate``, not with
 neomodel's ``install_labels``: the migrations hold composite and full-text indexes that
 neomodel cannot describe, and ``install_labels`` would add single-property indexes of its own.
 Those indexes are on the ``GraphNode`` label, while neomodel matches a class by its own label
@@ -239,7 +240,7 @@ class ConversationNode(GraphNode):
 
     title = StringProperty()
     user_id = StringProperty(index=True)
-    status = StringProperty(required=True, choices=_choices(ConversationStatus))
+    status = StringProperty(required=True, index=True, choices=_choices(ConversationStatus))
     closed_at = DateTimeNeo4jFormatProperty()
     item_count = IntegerProperty(required=True)
     last_item_id = StringProperty()
@@ -313,7 +314,7 @@ class CompletionNode(GraphNode):
     user_id = StringProperty(index=True)
     agent_id = StringProperty(index=True)
     content = StringProperty(required=True)
-    provider = StringProperty()
+    provider = StringProperty(index=True)
     request_model = StringProperty(index=True)
     response_model = StringProperty(index=True)
     response_id = StringProperty()
@@ -324,7 +325,7 @@ class CompletionNode(GraphNode):
     total_tokens = IntegerProperty()
     cost_usd = FloatProperty()
     latency_ms = FloatProperty()
-    finish_reason = StringProperty()
+    finish_reason = StringProperty(index=True)
     error = StringProperty()
     request = JSONProperty(ensure_ascii=False)
 
@@ -373,7 +374,7 @@ class ToolInvocationNode(GraphNode):
     tool_call_id = StringProperty()
     arguments = JSONProperty(required=True, ensure_ascii=False)
     result = JSONProperty(ensure_ascii=False)
-    status = StringProperty(required=True, choices=_choices(ToolStatus))
+    status = StringProperty(required=True, index=True, choices=_choices(ToolStatus))
     error = StringProperty()
     duration_ms = FloatProperty()
 
@@ -417,7 +418,7 @@ class AgentNode(GraphNode):
     description = StringProperty()
     capabilities = ArrayProperty(StringProperty(), required=True)
     model = StringProperty()
-    status = StringProperty(required=True, choices=_choices(AgentStatus))
+    status = StringProperty(required=True, index=True, choices=_choices(AgentStatus))
 
     transfers_to = RelationshipTo("AgentNode", "TRANSFERS_TO", model=TransfersToRel)
     handles_prompts = RelationshipFrom("PromptNode", "HANDLED_BY", model=HandledByRel)

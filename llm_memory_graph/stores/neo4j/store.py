@@ -62,11 +62,12 @@ from .._common import (
 )
 from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
+from ._compose import Composed, aggregate_query, count_query, page_query
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
 from ._records import edge_from_record, edge_properties, node_from_properties, node_properties
-from ._rows import check_types, chunks, conversation_ids, filter_parameters, find_parameters, ranked_hits
+from ._rows import check_types, chunks, conversation_ids, ranked_hits
 
 __all__ = ["Neo4jStore"]
 
@@ -155,10 +156,15 @@ class Neo4jStore:
         """Run one named query inside a transaction; every query passes through here."""
         found = query(name)
         check_parameters(found, params)
+        return self._run(tx, Composed(name, found.text, params))
+
+    def _run(self, tx: neo4j.ManagedTransaction, composed: Composed) -> list[neo4j.Record]:
+        """Run a named or composed query; its records, all read."""
         started = time.perf_counter()
-        result = tx.run(found.text, params)
+        result = tx.run(composed.text, composed.params)
         records = [record for record in result]
-        log.debug("neo4j %s: %d rows in %.3f ms", name, len(records), (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        log.debug("neo4j %s: %d rows in %.3f ms", composed.name, len(records), elapsed)
         return records
 
     def _retrying(self) -> Retrying:
@@ -412,8 +418,8 @@ class Neo4jStore:
 
             def ranked(tx: neo4j.ManagedTransaction) -> Page:
                 hits = self._search(tx, filter)
-                params = find_parameters(filter, sorted(hits), None, max(len(hits), 1))
-                rows = self._query(tx, "find_nodes", **params)
+                found = page_query(filter, sorted(hits), None, max(len(hits), 1), newest=False)
+                rows = self._run(tx, found)
                 return ranked_hits([node_from_properties(r["props"]) for r in rows], hits, after_hit, limit)
 
             return self._transact(ranked, write=False)
@@ -421,12 +427,8 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> list[Node]:
             ids = sorted(self._search(tx, filter)) if filter.text is not None else None
-            params = find_parameters(filter, ids, after, limit + 1)
-            if filter.order is Order.NEWEST:
-                rows = self._query(tx, "find_nodes_newest", **params)
-            else:
-                rows = self._query(tx, "find_nodes", **params)
-            return [node_from_properties(r["props"]) for r in rows]
+            found = page_query(filter, ids, after, limit + 1, newest=filter.order is Order.NEWEST)
+            return [node_from_properties(r["props"]) for r in self._run(tx, found)]
 
         return page_of(self._transact(work, write=False), limit)
 
@@ -435,7 +437,7 @@ class Neo4jStore:
 
         def work(tx: neo4j.ManagedTransaction) -> int:
             ids = sorted(self._search(tx, filter)) if filter.text is not None else None
-            (row,) = self._query(tx, "count_matching", **filter_parameters(filter, ids))
+            (row,) = self._run(tx, count_query(filter, ids))
             return int(row["count"])
 
         return self._transact(work, write=False)
@@ -443,10 +445,10 @@ class Neo4jStore:
     def aggregate(self, filter: NodeFilter, by: Sequence[GroupBy]) -> list[AggregateRow]:
         """See ``GraphStore.aggregate``: grouped, summed and ranked by one Cypher query."""
         groupings = check_aggregate(filter, by)
-        params = filter_parameters(population(filter), None)
+        found = aggregate_query(population(filter), [g.value for g in groupings])
 
         def work(tx: neo4j.ManagedTransaction) -> list[AggregateRow]:
-            rows = self._query(tx, "aggregate_completions", by=[g.value for g in groupings], **params)
+            rows = self._run(tx, found)
             return [aggregate_row(groupings, r.data()) for r in rows]
 
         return finish(groupings, self._transact(work, write=False))

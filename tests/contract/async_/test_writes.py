@@ -92,6 +92,14 @@ async def test_rewriting_a_node_updates_its_fields_but_keeps_its_place(graph: As
     assert stored.content == "final" and stored.sequence == 1  # type: ignore[union-attr]
 
 
+async def test_a_rewritten_node_is_found_by_its_new_metadata_only(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("q", metadata={"env": "dev", "tier": 1})
+    await graph.add([prompt.model_copy(update={"metadata": {"env": "prod"}})])
+    assert [n.id for n in (await graph.find(metadata={"env": "prod"})).items] == [prompt.id]
+    assert (await graph.find(metadata={"env": "dev"})).items == []
+    assert (await graph.find(metadata={"tier": 1})).items == []
+
+
 async def test_rewriting_an_edge_with_the_same_id_is_idempotent(graph: AsyncMemoryGraph) -> None:
     prompt = await graph.add_prompt("q")
     doc = await graph.add_document("text")

@@ -92,6 +92,14 @@ def test_rewriting_a_node_updates_its_fields_but_keeps_its_place(graph: MemoryGr
     assert stored.content == "final" and stored.sequence == 1  # type: ignore[union-attr]
 
 
+def test_a_rewritten_node_is_found_by_its_new_metadata_only(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q", metadata={"env": "dev", "tier": 1})
+    graph.add([prompt.model_copy(update={"metadata": {"env": "prod"}})])
+    assert [n.id for n in (graph.find(metadata={"env": "prod"})).items] == [prompt.id]
+    assert (graph.find(metadata={"env": "dev"})).items == []
+    assert (graph.find(metadata={"tier": 1})).items == []
+
+
 def test_rewriting_an_edge_with_the_same_id_is_idempotent(graph: MemoryGraph) -> None:
     prompt = graph.add_prompt("q")
     doc = graph.add_document("text")

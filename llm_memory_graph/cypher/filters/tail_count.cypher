@@ -1,0 +1,3 @@
+// Tail: how many nodes match.
+// Parameters: none
+RETURN count(n) AS count
