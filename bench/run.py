@@ -6,7 +6,9 @@
 
 Prints one Markdown table per store: what was measured, the figure, the target where the
 project set one. Peers (LangChain, OpenTelemetry) run when the ``peers`` extra is
-installed (``pip install -e ".[peers]"``), Neo4j when ``NEO4J_URI`` is set.
+installed (``pip install -e ".[peers]"``). Neo4j runs on the server ``NEO4J_URI`` names, or,
+when it is unset and ``java`` and ``mvn`` are present, on a local server started for the run
+(``tools/neo4j-server``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tools.local_neo4j
 
 from common import Result
 from peers import run_peers
