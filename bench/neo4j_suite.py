@@ -40,9 +40,9 @@ __all__ = ["run_neo4j"]
 
 SUITE = "Neo4j store"
 
-#: The queries that write an ingest's rows; the rest of a write transaction (reading what
-#: exists, locking conversations) is the SDK's own work, like its validation.
-WRITES = ("upsert_nodes", "upsert_edges", "set_conversation_state")
+#: The query that writes an ingest's rows; the rest of a write transaction (locking
+#: conversations, reading what exists) is the SDK's own work, like its validation.
+WRITES = ("upsert_write",)
 
 
 class _Capture:
@@ -74,17 +74,14 @@ class _Capture:
         self.transactions = []
 
     def written_ids(self) -> list[str]:
-        return [
-            row["id"]
-            for t in self.transactions
-            for q in t
-            if q.name == "upsert_nodes"
-            for row in q.params["rows"]
-        ]
+        return [row["id"] for t in self.transactions for q in t for row in q.params["nodes"]]
 
     def items(self) -> int:
+        """Nodes plus edges written (the HAS_META self-loops of metadata are not counted)."""
         return sum(
-            len(q.params["rows"]) for t in self.transactions for q in t if q.name != "set_conversation_state"
+            len(q.params["nodes"]) + sum(len(rows) for rows in q.params["edges"].values())
+            for t in self.transactions
+            for q in t
         )
 
 

@@ -83,6 +83,7 @@ from llm_memory_graph.schema import (
     parse_node,
 )
 from llm_memory_graph.stores.neo4j import models
+from llm_memory_graph.stores.neo4j._queries import query
 from llm_memory_graph.stores.neo4j._records import (
     INTERNAL_PROPERTIES,
     edge_properties,
@@ -643,11 +644,25 @@ def as_driver_entity(stored: dict[str, Any]) -> Any:
 
 
 def as_read_back(props: dict[str, Any]) -> dict[str, Any]:
-    """Return stored properties as the driver hands them back: datetimes become Neo4j DateTimes."""
+    """Return properties as the driver hands them back: the write queries store the ISO-8601
+    text of a timestamp as a DateTime (``datetime(row.props.created_at)``).
+    """
     return {
-        name: neo4j.time.DateTime.from_native(value) if isinstance(value, datetime) else value
+        name: neo4j.time.DateTime.from_native(datetime.fromisoformat(value)) if name in TIMES else value
         for name, value in props.items()
     }
+
+
+#: The properties the write queries turn from ISO-8601 text into DateTime values.
+TIMES = frozenset({"created_at", "closed_at"})
+
+
+def test_every_timestamp_field_is_one_the_write_queries_store_as_a_datetime() -> None:
+    samples = [*SAMPLE_NODES.values(), *SAMPLE_EDGES.values()]
+    assert {n for s in samples for n in type(s).model_fields if isinstance(getattr(s, n), datetime)} == TIMES
+    for name in TIMES:
+        assert f"n.{name} = datetime(row.props.{name})" in query("upsert_write").text
+    assert query("upsert_write").text.count("r.created_at = datetime(row.props.created_at)") == len(EdgeType)
 
 
 def test_the_samples_cover_every_node_and_edge_type_with_every_field_set() -> None:

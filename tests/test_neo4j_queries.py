@@ -30,7 +30,7 @@ from llm_memory_graph import (
     ToolInvocation,
 )
 from llm_memory_graph.errors import ConstraintError, StoreTimeoutError, StoreUnavailableError
-from llm_memory_graph.schema import EDGE_RULES, EdgeType, NodeType, edge_class
+from llm_memory_graph.schema import EDGE_RULES, DependsOn, EdgeType, NodeType, edge_class
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore, RetryPolicy
 from llm_memory_graph.stores.neo4j._errors import is_transient, translate
 from llm_memory_graph.stores.neo4j._queries import parameters_used, queries, query
@@ -40,6 +40,7 @@ from llm_memory_graph.stores.neo4j._records import (
     node_from_properties,
     node_properties,
 )
+from llm_memory_graph.stores.neo4j._rows import read_calls, write_calls
 
 PACKAGE = Path(__file__).resolve().parent.parent / "llm_memory_graph" / "stores" / "neo4j"
 NOWHERE = "bolt://127.0.0.1:9"  # nothing listens here: any I/O would fail loudly
@@ -327,3 +328,30 @@ def test_opening_a_neo4j_uri_gives_a_neo4j_graph_without_connecting() -> None:
         assert isinstance(graph.store, Neo4jStore)
         assert graph.store.settings.database == "llm"
         assert isinstance(graph.store.driver, neo4j.Driver)
+
+
+# ---------------------------------------------------------------- upsert calls
+
+
+def _prompts(count: int) -> list[Prompt]:
+    return [Prompt(content=f"p{i}") for i in range(count)]
+
+
+def test_an_upsert_that_fits_a_chunk_is_one_read_and_one_write() -> None:
+    nodes = _prompts(3)
+    edges = [DependsOn(source_id=nodes[1].id, target_id=nodes[0].id)]
+    assert len(list(read_calls(["c"], [n.id for n in nodes], edges, 10))) == 1
+    (call,) = write_calls(nodes, {}, [], edges, 10)
+    assert [r["id"] for r in call["nodes"]] == [n.id for n in nodes]
+    assert [r["id"] for r in call["edges"]["DEPENDS_ON"]] == [edges[0].id]
+
+
+def test_a_large_upsert_writes_every_node_before_any_edge() -> None:
+    nodes = _prompts(5)
+    edges = [DependsOn(source_id=nodes[i + 1].id, target_id=nodes[i].id) for i in range(4)]
+    calls = list(write_calls(nodes, {}, [], edges, 2))
+    assert [len(c["nodes"]) for c in calls] == [2, 2, 1, 0]
+    assert [sum(map(len, c["edges"].values())) for c in calls] == [0, 0, 2, 2]
+    reads = list(read_calls(["c"], [n.id for n in nodes], edges, 2))
+    assert [r["lock_ids"] for r in reads] == [["c"], [], []]
+    assert [len(r["ids"]) for r in reads] == [2, 2, 1] and [len(r["edges"]) for r in reads] == [2, 2, 0]

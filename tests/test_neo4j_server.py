@@ -9,8 +9,10 @@ import logging
 
 import pytest
 
-from llm_memory_graph import MemoryGraph
+from llm_memory_graph import EdgeType, MemoryGraph, Prompt
+from llm_memory_graph.schema import DependsOn
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
+from llm_memory_graph.stores.neo4j import store as store_module
 from tests._neo4j import clear
 
 
@@ -39,3 +41,37 @@ def test_a_rewritten_node_keeps_one_metadata_self_loop_per_entry_it_has_now(
             database_=neo4j_settings.database,
         )
     assert [(r["kv"], r["same"]) for r in records] == [('env="prod"', True), ('team="a"', True)]
+
+
+def test_timestamps_are_stored_as_zoned_datetimes_cypher_can_compare(neo4j_settings: Neo4jSettings) -> None:
+    clear(neo4j_settings)
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        chat = graph.start_conversation("t")
+        prompt = graph.add_prompt("q", conversation=chat)
+        graph.close_conversation(chat)
+    with Neo4jStore(neo4j_settings) as store:
+        records, _, _ = store.driver.execute_query(
+            "MATCH (c:Conversation)-[k:CONTAINS]->(p:Prompt) WHERE p.created_at >= datetime('2000-01-01') "
+            "RETURN valueType(p.created_at) AS item, valueType(c.closed_at) AS closed, "
+            "valueType(k.created_at) AS edge, p.created_at AS at",
+            database_=neo4j_settings.database,
+        )
+    (record,) = records
+    assert {record["item"], record["closed"], record["edge"]} == {"ZONED DATETIME NOT NULL"}
+    assert record["at"].to_native() == prompt.created_at
+
+
+def test_an_upsert_larger_than_a_chunk_writes_every_node_and_edge(
+    neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clear(neo4j_settings)
+    monkeypatch.setattr(store_module, "CHUNK", 3)  # the split, at a size a test can write
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        chat = graph.start_conversation("big")
+        prompts = [Prompt(content=f"p{i}", conversation_id=chat.id) for i in range(8)]
+        edges = [DependsOn(source_id=prompts[i + 1].id, target_id=prompts[i].id) for i in range(7)]
+        graph.add(prompts, edges)
+        assert [n.id for n in graph.transcript(chat)] == [p.id for p in prompts]
+        stats = graph.stats()
+    assert stats.edges[EdgeType.DEPENDS_ON] == 7
+    assert stats.edges[EdgeType.PRECEDES] == 7 and stats.edges[EdgeType.CONTAINS] == 8

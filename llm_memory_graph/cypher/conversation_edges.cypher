@@ -10,8 +10,8 @@ WITH c, collect(i) AS items
 UNWIND [c] + items AS member
 MATCH (member)-[r]-()
 WHERE type(r) <> 'HAS_META'
-RETURN DISTINCT type(r) AS type, properties(r) AS props, startNode(r).id AS source_id, endNode(r).id AS target_id
+RETURN DISTINCT type(r) AS type, r {.*, created_at: toString(r.created_at)} AS props, startNode(r).id AS source_id, endNode(r).id AS target_id
 UNION
 MATCH (s:GraphNode)-[r:TRANSFERS_TO {conversation_id: $id}]->(t:GraphNode)
 USING INDEX SEEK r:TRANSFERS_TO(conversation_id)
-RETURN type(r) AS type, properties(r) AS props, s.id AS source_id, t.id AS target_id
+RETURN type(r) AS type, r {.*, created_at: toString(r.created_at)} AS props, s.id AS source_id, t.id AS target_id

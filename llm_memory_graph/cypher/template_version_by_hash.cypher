@@ -2,4 +2,4 @@
 // Parameters: $template_id, $content_hash
 MATCH (v:TemplateVersion {template_id: $template_id, content_hash: $content_hash})
 USING INDEX SEEK v:TemplateVersion(template_id, content_hash)
-RETURN properties(v) AS props
+RETURN v {.*, created_at: toString(v.created_at), closed_at: toString(v.closed_at)} AS props

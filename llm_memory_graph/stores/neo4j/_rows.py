@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from ..._codec import meta_value
@@ -10,9 +10,18 @@ from ...errors import InvalidInputError
 from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeType
 from ...spec import NodeFilter, Page, RangeField
 from .._common import ranked_page_of
-from ._records import meta_kv
+from .._upsert import ConversationState, KeptEdge
+from ._records import edge_properties, kept_edge_properties, meta_kv, node_properties
 
-__all__ = ["check_types", "chunks", "conversation_ids", "filter_parameters", "ranked_hits"]
+__all__ = [
+    "check_types",
+    "chunks",
+    "conversation_ids",
+    "filter_parameters",
+    "ranked_hits",
+    "read_calls",
+    "write_calls",
+]
 
 T = TypeVar("T")
 
@@ -40,6 +49,66 @@ def conversation_ids(nodes: Sequence[Node]) -> list[str]:
     ids = {n.id for n in nodes if n.type is NodeType.CONVERSATION}
     ids.update(n.conversation_id for n in nodes if n.type in ITEM_TYPES and n.conversation_id)  # type: ignore[union-attr]
     return sorted(ids)
+
+
+def read_calls(
+    lock_ids: list[str], ids: list[str], edges: Sequence[Edge], size: int
+) -> Iterator[dict[str, Any]]:
+    """The parameters of each ``upsert_read.cypher`` call: one call unless the ids or the
+    edges fill more than ``size`` rows; the conversations are locked in the first.
+    """
+    keys = [{"id": e.id, "source_id": e.source_id} for e in edges]
+    id_chunks, edge_chunks = list(chunks(ids, size)), list(chunks(keys, size))
+    for i in range(max(len(id_chunks), len(edge_chunks), 1)):
+        yield {
+            "lock_ids": lock_ids if i == 0 else [],
+            "ids": id_chunks[i] if i < len(id_chunks) else [],
+            "edges": edge_chunks[i] if i < len(edge_chunks) else [],
+        }
+
+
+def write_calls(
+    nodes: Sequence[Node],
+    conversations: Mapping[str, ConversationState],
+    kept: Sequence[KeptEdge],
+    edges: Sequence[Edge],
+    size: int,
+) -> Iterator[dict[str, Any]]:
+    """The parameters of each ``upsert_write.cypher`` call, at most ``size`` nodes and
+    ``size`` edges each: one call for a write that small. Every node is written before any
+    edge (an edge's MATCH finds only written nodes), so edges start in the call holding the
+    last nodes, beside the conversations' counters; each call's edges are grouped by type.
+    """
+    node_rows = [{"id": n.id, "type": str(n.type), "props": node_properties(n)} for n in nodes]
+    edge_rows = [
+        *((str(k.type), _edge_row(k.id, k.source_id, k.target_id, kept_edge_properties(k))) for k in kept),
+        *((str(e.type), _edge_row(e.id, e.source_id, e.target_id, edge_properties(e))) for e in edges),
+    ]
+    node_chunks, edge_chunks = list(chunks(node_rows, size)) or [[]], list(chunks(edge_rows, size)) or [[]]
+    states = [
+        {"id": cid, "item_count": s.item_count, "last_item_id": s.last_item_id}
+        for cid, s in conversations.items()
+    ]
+    for i, chunk in enumerate(node_chunks):
+        last = i == len(node_chunks) - 1
+        yield {
+            "nodes": chunk,
+            "conversations": states if last else [],
+            "edges": _by_type(edge_chunks[0]) if last else {},
+        }
+    for edge_chunk in edge_chunks[1:]:
+        yield {"nodes": [], "conversations": [], "edges": _by_type(edge_chunk)}
+
+
+def _edge_row(edge_id: str, source_id: str, target_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    return {"id": edge_id, "source_id": source_id, "target_id": target_id, "props": props}
+
+
+def _by_type(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for edge_type, row in rows:
+        grouped.setdefault(edge_type, []).append(row)
+    return grouped
 
 
 def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]:

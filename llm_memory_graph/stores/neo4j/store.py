@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Callable, Collection, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import neo4j
@@ -66,8 +67,8 @@ from ._compose import Composed, aggregate_query, count_query, page_query
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
-from ._records import edge_from_record, edge_properties, node_from_properties, node_properties
-from ._rows import check_types, chunks, conversation_ids, ranked_hits
+from ._records import edge_from_record, node_from_properties
+from ._rows import check_types, chunks, conversation_ids, ranked_hits, read_calls, write_calls
 
 __all__ = ["Neo4jStore"]
 
@@ -76,7 +77,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: Rows sent in one UNWIND; larger batches are sent in several, inside one transaction.
-CHUNK = 1000
+CHUNK = 5000
 
 
 class Neo4jStore:
@@ -261,37 +262,21 @@ class Neo4jStore:
     def _upsert_in(
         self, tx: neo4j.ManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge]
     ) -> list[Node]:
-        """The body of an upsert, inside a write transaction the caller holds."""
-        self._query(tx, "lock_conversations", ids=conversation_ids(nodes))
-        existing, states = self._existing_nodes(tx, sorted(referenced_ids(nodes, edges)))
-        existing_edges = self._existing_edges(tx, edges)
+        """The body of an upsert, inside a write transaction the caller holds: one query
+        reads what it must know, one writes (more only past ``CHUNK`` rows).
+        """
+        existing, states, existing_edges = self._read_for_upsert(tx, nodes, edges)
         plan = plan_upsert(
             nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
         )
-        node_rows: list[dict[str, Any]] = [
-            {"id": n.id, "type": str(n.type), "props": node_properties(n)}
-            for n in (*plan.new_nodes, *plan.changed_nodes)
-        ]
-        for chunk in chunks(node_rows, CHUNK):
-            self._query(tx, "upsert_nodes", rows=chunk)
-        states_rows: list[dict[str, Any]] = [
-            {"id": cid, "item_count": s.item_count, "last_item_id": s.last_item_id}
-            for cid, s in plan.conversations.items()
-        ]
-        for chunk in chunks(states_rows, CHUNK):
-            self._query(tx, "set_conversation_state", rows=chunk)
-        edge_rows: list[dict[str, Any]] = [
-            {
-                "id": e.id,
-                "type": str(e.type),
-                "source_id": e.source_id,
-                "target_id": e.target_id,
-                "props": edge_properties(e),
-            }
-            for e in (*(k.model() for k in plan.kept_edges()), *plan.new_edges, *plan.changed_edges)
-        ]
-        for chunk in chunks(edge_rows, CHUNK):
-            self._query(tx, "upsert_edges", rows=chunk)
+        for params in write_calls(
+            [*plan.new_nodes, *plan.changed_nodes],
+            plan.conversations,
+            list(plan.kept_edges()),
+            [*plan.new_edges, *plan.changed_edges],
+            CHUNK,
+        ):
+            self._query(tx, "upsert_write", **params)
         return plan.result()
 
     def publish_version(
@@ -320,17 +305,23 @@ class Neo4jStore:
 
         return self._transact(work, write=True)
 
-    def _existing_nodes(
-        self, tx: neo4j.ManagedTransaction, ids: list[str]
-    ) -> tuple[dict[str, ExistingNode], dict[str, ConversationState]]:
+    def _read_for_upsert(
+        self, tx: neo4j.ManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge]
+    ) -> tuple[dict[str, ExistingNode], dict[str, ConversationState], dict[str, ExistingEdge]]:
+        """Lock the conversations the upsert appends to, then read the nodes it names (and
+        each conversation's counter) and the edges it writes that are already stored.
+        """
         found: dict[str, ExistingNode] = {}
         states: dict[str, ConversationState] = {}
-        for chunk in chunks(ids, CHUNK):
-            for r in self._query(tx, "existing_nodes", ids=chunk):
+        stored_edges: dict[str, ExistingEdge] = {}
+        ids = sorted(referenced_ids(nodes, edges))
+        for params in read_calls(conversation_ids(nodes), ids, edges, CHUNK):
+            (record,) = self._query(tx, "upsert_read", **params)
+            for r in record["nodes"]:
                 node_type = NodeType(r["type"])
                 found[r["id"]] = ExistingNode(
                     node_type,
-                    r["created_at"].to_native(),
+                    datetime.fromisoformat(r["created_at"]),
                     r["conversation_id"],
                     r["agent_id"],
                     r["sequence"],
@@ -340,19 +331,14 @@ class Neo4jStore:
                     states[r["id"]] = ConversationState(
                         r["item_count"] or 0, r["last_item_id"], r["user_id"], r["status"] == "closed"
                     )
-        return found, states
-
-    def _existing_edges(
-        self, tx: neo4j.ManagedTransaction, edges: Sequence[Edge]
-    ) -> dict[str, ExistingEdge]:
-        rows = [{"id": e.id, "source_id": e.source_id} for e in edges]
-        found: dict[str, ExistingEdge] = {}
-        for chunk in chunks(rows, CHUNK):
-            for r in self._query(tx, "existing_edges", rows=chunk):
-                found[r["id"]] = ExistingEdge(
-                    EdgeType(r["type"]), r["created_at"].to_native(), r["source_id"], r["target_id"]
+            for r in record["edges"]:
+                stored_edges[r["id"]] = ExistingEdge(
+                    EdgeType(r["type"]),
+                    datetime.fromisoformat(r["created_at"]),
+                    r["source_id"],
+                    r["target_id"],
                 )
-        return found
+        return found, states, stored_edges
 
     def delete_conversation(self, conversation_id: str) -> Deleted:
         """See ``GraphStore.delete_conversation``; large conversations go in batches."""
