@@ -136,8 +136,8 @@ class _AsyncTemplateMethods:
         template = await self._template_node(name)
         found = [
             n
-            async for n in self.query().types(NodeType.TEMPLATE_VERSION).astream()
-            if isinstance(n, TemplateVersion) and n.template_id == template.id
+            async for n in self.query().types(NodeType.TEMPLATE_VERSION).template(template).astream()
+            if isinstance(n, TemplateVersion)
         ]
         return sorted(found, key=lambda v: v.version or 0)
 

@@ -136,8 +136,8 @@ class _TemplateMethods:
         template = self._template_node(name)
         found = [
             n
-            for n in self.query().types(NodeType.TEMPLATE_VERSION).stream()
-            if isinstance(n, TemplateVersion) and n.template_id == template.id
+            for n in self.query().types(NodeType.TEMPLATE_VERSION).template(template).stream()
+            if isinstance(n, TemplateVersion)
         ]
         return sorted(found, key=lambda v: v.version or 0)
 

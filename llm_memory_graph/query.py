@@ -112,6 +112,10 @@ class _Builder:
         """Only completions that stopped for this reason (``stop``, ``length``, ``tool_calls`` ...)."""
         return self._with(finish_reason=reason)
 
+    def template(self, template: NodeRef) -> Self:
+        """Only the versions of one prompt template."""
+        return self._with(template_id=ref_id(template, "template"))
+
     # ------------------------------------------------------------ metadata
 
     def where(self, **equals: MetadataScalar) -> Self:

@@ -101,6 +101,7 @@ class NodeFilter(Model):
     ``since`` is inclusive and ``until`` exclusive. ``name`` matches an agent's or a
     template's name or a tool call's ``tool_name``. ``model`` matches the requested or the
     responding model. ``status`` matches a conversation's, tool call's or agent's status.
+    ``template_id`` matches the versions of one prompt template.
     Metadata conditions see scalar values only: ``metadata`` by equality (``3`` and ``3.0``
     are equal; ``True`` and ``1`` are not), ``metadata_in`` by membership, and
     ``metadata_exists`` by presence of a non-null scalar. ``ranges`` bound numeric fields;
@@ -119,6 +120,7 @@ class NodeFilter(Model):
     provider: str | None = None
     status: str | None = None
     finish_reason: str | None = None
+    template_id: NodeId | None = None
     metadata: dict[str, MetadataScalar] = Field(default_factory=dict)
     metadata_in: dict[str, Annotated[tuple[MetadataScalar, ...], Field(min_length=1)]] = Field(
         default_factory=dict

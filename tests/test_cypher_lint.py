@@ -178,10 +178,10 @@ def test_a_migration_file_needs_no_parameters_header(lint: Lint, tmp_path: Path)
             id="set-dynamic-label",
         ),
         pytest.param(
-            "// Parameters: $rows\nUNWIND $rows AS row\n"
-            "MATCH (s:GraphNode {id: row.source_id})\nMATCH (t:GraphNode {id: row.target_id})\n"
-            "MERGE (s)-[r:$(row.type) {id: row.id}]->(t)\nSET r = row.props\n",
-            id="merge-dynamic-relationship-type",
+            "// Parameters: $edges\nCALL () {\n  UNWIND $edges.RATES AS row\n"
+            "  MATCH (s:GraphNode {id: row.source_id})\n  MATCH (t:GraphNode {id: row.target_id})\n"
+            "  MERGE (s)-[r:RATES {id: row.id}]->(t)\n  SET r = row.props\n}\n",
+            id="merge-per-type-in-a-unit-subquery",
         ),
         pytest.param(
             "// Parameters: $id\nMATCH (n:GraphNode)\nWHERE n.conversation_id = $id\n"

@@ -133,6 +133,7 @@ FILTERS = [
     pytest.param({"provider": "openai"}, id="provider"),
     pytest.param({"status": "error"}, id="status"),
     pytest.param({"finish_reason": "length"}, id="finish-reason"),
+    pytest.param({"types": ["TemplateVersion"], "template_id": ID}, id="template"),
     pytest.param({"metadata": {"env": "prod"}}, id="metadata"),
     pytest.param({"metadata": {"env": "prod", "tier": 2}}, id="two-metadata"),
     pytest.param({"metadata_in": {"env": ["prod", "staging"]}}, id="metadata-in"),

@@ -450,7 +450,7 @@ class Statement:
 
 
 #: Fields kept only inside ``data``; filters read them with json_extract.
-_JSON_EQUALS = ("provider", "status", "finish_reason")
+_JSON_EQUALS = ("provider", "status", "finish_reason", "template_id")
 _COLUMN_EQUALS = ("conversation_id", "agent_id", "user_id", "name")
 
 

@@ -4,7 +4,7 @@
 // OR (a keyset step is a CASE, two fields an IN list): the planner would split it into two
 // reads of the anchor's index and lose their order. As a whole this file is a valid query,
 // so the Cypher linter checks every line.
-// Parameters: $ids, $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $provider, $status, $finish_reason, $meta_kv, $meta_in, $meta_exists, $ranges, $after_time, $after_id
+// Parameters: $ids, $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $provider, $status, $finish_reason, $template_id, $meta_kv, $meta_in, $meta_exists, $ranges, $after_time, $after_id
 MATCH (n:GraphNode)
 WHERE n.id IS NOT NULL
   AND n.id IN $ids // ids
@@ -18,6 +18,7 @@ WHERE n.id IS NOT NULL
   AND n.provider = $provider // provider
   AND n.status = $status // status
   AND n.finish_reason = $finish_reason // finish_reason
+  AND n.template_id = $template_id // template_id
   AND all(kv IN $meta_kv WHERE kv IN n.meta_kv) // meta_kv
   AND all(choices IN $meta_in WHERE any(kv IN n.meta_kv WHERE kv IN choices)) // meta_in
   AND all(prefix IN $meta_exists WHERE any(kv IN n.meta_kv WHERE kv STARTS WITH prefix)) // meta_exists

@@ -48,6 +48,7 @@ __all__ = [
 ANCHORS = (
     "ids",
     "conversation",
+    "template",
     "user",
     "agent",
     "metadata",
@@ -68,6 +69,7 @@ TAILS = ("tail_page", "tail_count", "tail_aggregate")
 SERVED = {
     "ids": "ids",
     "conversation": "conversation_id",
+    "template": "template_id",
     "user": "user_id",
     "agent": "agent_id",
     "name": "name",
@@ -126,6 +128,7 @@ def choose_anchor(spec: NodeFilter, ids: list[str] | None) -> tuple[str, list[An
         return "ids", ids
     single = {
         "conversation": spec.conversation_id,
+        "template": spec.template_id,
         "user": spec.user_id,
         "agent": spec.agent_id,
         "metadata": meta_kv(spec.metadata)[0] if meta_kv(spec.metadata) else None,
@@ -160,6 +163,7 @@ def _given(spec: NodeFilter, ids: list[str] | None, anchor: str) -> tuple[str, .
         "provider": spec.provider is not None,
         "status": spec.status is not None,
         "finish_reason": spec.finish_reason is not None,
+        "template_id": spec.template_id is not None,
         "meta_kv": bool(spec.metadata),
         "meta_in": bool(spec.metadata_in),
         "meta_exists": bool(spec.metadata_exists),

@@ -112,7 +112,7 @@ def _by_type(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str,
 
 
 def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]:
-    """Return the parameters of the shared filter block (see ``find_nodes.cypher``).
+    """Return the values of every filter parameter (see ``cypher/filters/conditions.cypher``).
 
     :param ids: text search hits the nodes must be among, or ``None`` for no search.
     """
@@ -129,6 +129,7 @@ def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]
         "provider": spec.provider,
         "status": spec.status,
         "finish_reason": spec.finish_reason,
+        "template_id": spec.template_id,
         "meta_kv": meta_kv(spec.metadata),
         "meta_in": [[f"{key}={meta_value(v)}" for v in values] for key, values in spec.metadata_in.items()],
         "meta_exists": [f"{key}=" for key in spec.metadata_exists],

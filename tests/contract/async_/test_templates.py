@@ -255,3 +255,13 @@ async def test_compare_versions_counts_only_the_period_asked(graph: AsyncMemoryG
     await graph.add_completion(prompt, "a", created_at=old + timedelta(seconds=1))
     (stats,) = await graph.compare_versions("support", 1, since="7d")
     assert (stats.uses, stats.completions, stats.latency_p50_ms) == (0, 0, None)
+
+
+async def test_a_query_by_template_finds_its_versions_only(graph: AsyncMemoryGraph) -> None:
+    first = await graph.publish_template("a", "one {{ x }}")
+    second = await graph.publish_template("a", "two {{ x }}")
+    await graph.publish_template("b", "other {{ x }}")
+    template = (await graph.find(types="PromptTemplate", name="a")).items[0]
+    found = await graph.query().types("TemplateVersion").template(template).page(limit=10)
+    assert [v.id for v in found.items] == [first.id, second.id]
+    assert await graph.query().template(template.id).count() == 2

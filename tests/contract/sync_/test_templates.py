@@ -255,3 +255,13 @@ def test_compare_versions_counts_only_the_period_asked(graph: MemoryGraph) -> No
     graph.add_completion(prompt, "a", created_at=old + timedelta(seconds=1))
     (stats,) = graph.compare_versions("support", 1, since="7d")
     assert (stats.uses, stats.completions, stats.latency_p50_ms) == (0, 0, None)
+
+
+def test_a_query_by_template_finds_its_versions_only(graph: MemoryGraph) -> None:
+    first = graph.publish_template("a", "one {{ x }}")
+    second = graph.publish_template("a", "two {{ x }}")
+    graph.publish_template("b", "other {{ x }}")
+    template = (graph.find(types="PromptTemplate", name="a")).items[0]
+    found = graph.query().types("TemplateVersion").template(template).page(limit=10)
+    assert [v.id for v in found.items] == [first.id, second.id]
+    assert graph.query().template(template.id).count() == 2
