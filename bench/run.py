@@ -3,6 +3,7 @@
     python bench/run.py              # the full run (builds a 1,000,000-node graph: minutes)
     python bench/run.py --quick      # small sizes, for CI (seconds)
     python bench/run.py --nodes 200000 --keep /tmp/bench   # keep the large graph for reruns
+    python bench/run.py --only neo4j     # one store's suite
 
 Prints one Markdown table per store: what was measured, the figure, the target where the
 project set one. Peers (LangChain, OpenTelemetry) run when the ``peers`` extra is
@@ -66,6 +67,9 @@ def main() -> int:
         "--keep", type=Path, default=None, help="folder that keeps the large graph between runs"
     )
     parser.add_argument("--no-peers", action="store_true", help="skip LangChain and OpenTelemetry")
+    parser.add_argument(
+        "--only", choices=["sqlite", "neo4j"], default=None, help="run one store's suite (no peers)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args()
     nodes = args.nodes or (20_000 if args.quick else 1_000_000)
@@ -76,14 +80,17 @@ def main() -> int:
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)
             reuse = args.keep / f"large-{nodes}.db"
-        results = run_sqlite(work, quick=args.quick, nodes=nodes, reuse=reuse)
-        if not args.no_peers:
+        results = []
+        if args.only in (None, "sqlite"):
+            results += run_sqlite(work, quick=args.quick, nodes=nodes, reuse=reuse)
+        if args.only is None and not args.no_peers:
             results += run_peers(work, quick=args.quick)
-        # Imported last: the Neo4j driver's modules would add a third to the objects every
-        # full garbage collection of the embedded-store benchmarks scans (3 to 4% of ingest).
-        from neo4j_suite import run_neo4j
+        if args.only in (None, "neo4j"):
+            # Imported last: the Neo4j driver's modules would add a third to the objects every
+            # full garbage collection of the embedded-store benchmarks scans (3 to 4% of ingest).
+            from neo4j_suite import run_neo4j
 
-        results += run_neo4j(work, quick=args.quick, nodes=nodes)
+            results += run_neo4j(work, quick=args.quick, nodes=nodes)
     mode = "quick run" if args.quick else "full run"
     print(f"llm-memory-graph benchmarks, {mode}: {machine()}")
     print(table(results))

@@ -17,7 +17,9 @@ import neo4j
 import pytest
 
 from llm_memory_graph import MemoryGraph, record_demo
+from llm_memory_graph.schema import Direction
 from llm_memory_graph.spec import NodeFilter
+from llm_memory_graph.stores._common import lineage_steps
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
 from llm_memory_graph.stores.neo4j._compose import (
     Composed,
@@ -259,3 +261,32 @@ def test_every_named_query_starts_from_an_index(
     found = recorded_calls[name]
     plan = explain(neo4j_settings, found.text, found.params)
     assert not full_scans(plan), _render(plan)
+
+
+# ---------------------------------------------------------------- bounded expansions
+
+
+def _db_hits(profile: dict[str, Any]) -> int:
+    return sum(int(op.get("args", {}).get("DbHits", op.get("dbHits", 0))) for op, _ in _walk(profile))
+
+
+def test_a_lineage_step_from_a_busy_agent_reads_only_the_types_it_follows(
+    neo4j_settings: Neo4jSettings,
+) -> None:
+    clear(neo4j_settings)
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        agent = graph.register_agent("busy")
+        with graph.batch() as batch:
+            for i in range(2000):
+                batch.add_prompt(f"q{i}", agent=agent)  # 2,000 HANDLED_BY edges into the agent
+    to_source, to_target = lineage_steps(Direction.UP, None)
+    params = {"frontier": [agent.id], "to_source": to_source, "to_target": to_target, "scope": None}
+    with (
+        neo4j.GraphDatabase.driver(neo4j_settings.uri, auth=neo4j_settings.auth()) as driver,
+        driver.session(database=neo4j_settings.database) as session,
+    ):
+        profile = session.run("PROFILE " + queries()["lineage_step"].text, params).consume().profile
+    clear(neo4j_settings)
+    assert profile is not None
+    assert "HANDLED_BY" not in to_source  # up from an agent: who handed off to it, not what it handled
+    assert _db_hits(profile) < 100, _render(profile)

@@ -92,10 +92,30 @@ def test_every_query_file_is_used_by_the_store() -> None:
     assert set(queries()) == used
 
 
-@pytest.mark.parametrize("name", ["get_edge", "count_edges"])
+@pytest.mark.parametrize(
+    "name",
+    ["get_edge", "count_edges", "upsert_write", "lineage_step", "lineage_edges", "neighbors", "path_step"],
+)
 def test_per_type_queries_cover_every_relationship_type(name: str) -> None:
     text = query(name).text
     assert {t.value for t in EdgeType} == {t.value for t in EdgeType if f":{t.value}" in text}
+
+
+@pytest.mark.parametrize(
+    ("name", "patterns"),
+    [
+        ("lineage_step", ("(a)<-[r:{}]-(b:GraphNode)", "(a)-[r:{}]->(b:GraphNode)")),
+        ("neighbors", ("(n)<-[r:{}]-(m:GraphNode)", "(n)-[r:{}]->(m:GraphNode)")),
+        ("lineage_edges", ("(s)-[r:{}]->(t:GraphNode)",)),
+        ("path_step", ("(a)-[r:{}]-(b:GraphNode)",)),
+    ],
+)
+def test_walks_expand_each_type_by_its_static_name(name: str, patterns: tuple[str, ...]) -> None:
+    text = query(name).text
+    for edge_type in EdgeType:
+        for pattern in patterns:
+            assert text.count(pattern.format(edge_type.value)) == 1, (edge_type, pattern)
+    assert "type(r) IN" not in text  # the one form that reads every relationship of a node
 
 
 def test_node_counts_cover_every_label() -> None:

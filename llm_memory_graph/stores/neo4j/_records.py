@@ -92,26 +92,35 @@ def meta_kv(metadata: Mapping[str, Any]) -> list[str]:
     )
 
 
+@cache
+def _fields(model: type[BaseModel], skip: frozenset[str]) -> tuple[tuple[str, Any], ...]:
+    """A model's fields in order, each with its annotation when it is stored as JSON text
+    (else ``None``): worked out once per class, not per node written.
+    """
+    encoded = json_fields(model)
+    return tuple(
+        (name, info.annotation if name in encoded else None)
+        for name, info in model.model_fields.items()
+        if name not in skip
+    )
+
+
 def _properties(model: NodeBase | EdgeBase, *, skip: frozenset[str]) -> dict[str, Any]:
-    encoded = json_fields(type(model))
     props: dict[str, Any] = {}
-    for name in type(model).model_fields:
-        if name in skip:
-            continue
+    for name, json_annotation in _fields(type(model), skip):
         value = getattr(model, name)
         if value is None:
             continue
         if name == "metadata" and not value:
             value = "{}"  # most edges and many nodes: not worth a trip through json.dumps
-        elif name in encoded:
-            dumped = type(model).model_fields[name]
-            value = json.dumps(_jsonable(value, dumped.annotation), ensure_ascii=False, separators=(",", ":"))
+        elif json_annotation is not None:
+            value = json.dumps(_jsonable(value, json_annotation), ensure_ascii=False, separators=(",", ":"))
         elif isinstance(value, Enum):
             value = value.value
         elif isinstance(value, datetime):
             value = value.isoformat()  # the write queries make it a DateTime: see the docstring
         props[name] = value
-    props["meta_kv"] = meta_kv(model.metadata)
+    props["meta_kv"] = meta_kv(model.metadata) if model.metadata else []
     return props
 
 

@@ -511,7 +511,12 @@ class AsyncNeo4jStore:
                 depths.update((i, level) for i in frontier)
             nodes = await self._nodes(tx, list(depths))
             rows = await self._query(
-                tx, "lineage_edges", ids=list(depths), types=sorted({*to_source, *to_target}), scope=scope
+                tx,
+                "lineage_edges",
+                ids=list(depths),
+                members=dict.fromkeys(depths, True),
+                types=sorted({*to_source, *to_target}),
+                scope=scope,
             )
             return Lineage(
                 root_id=node_id,
