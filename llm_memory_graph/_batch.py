@@ -121,6 +121,19 @@ def _without_rewrites(chunk: Records) -> int:
     return len(chunk)
 
 
+def _failed_call(error: MemoryGraphError, chunk: Records, calls_before: int) -> int | None:
+    """The number (1-based, in recording order) of the call whose node or edge the store
+    refused, from the error's field (``edges.3.target_id``: the chunk's fourth edge).
+    """
+    field = getattr(error, "field", None) or ""
+    kind, _, rest = field.partition(".")
+    position = rest.partition(".")[0]
+    if kind not in ("nodes", "edges") or not position.isdigit():
+        return None
+    ends = chunk.node_ends if kind == "nodes" else chunk.edge_ends
+    return calls_before + bisect_right(ends, int(position)) + 1
+
+
 class _BatchBase(Recorder):
     """What the sync and async batches share: recording, planning and the counts."""
 
@@ -132,6 +145,8 @@ class _BatchBase(Recorder):
         self.nodes_written = 0
         self.edges_written = 0
         self.chunks_written = 0
+        #: Recording calls written so far: where the numbering of a failed call starts.
+        self.calls_written = 0
         self._records = Records()
         self._pending = 0
         self._finished = False
@@ -154,6 +169,7 @@ class _BatchBase(Recorder):
         self.nodes_written += len(chunk.nodes)
         self.edges_written += len(chunk.edges)
         self.chunks_written += 1
+        self.calls_written += len(chunk)
         self._pending -= chunk.items
 
     def _failed(self, error: MemoryGraphError, number: int, chunks: list[Records]) -> BatchWriteError:
@@ -165,6 +181,7 @@ class _BatchBase(Recorder):
             chunks=len(chunks),
             nodes_written=self.nodes_written,
             edges_written=self.edges_written,
+            call=_failed_call(error, chunks[number - 1], self.calls_written),
         )
 
     def _discard(self) -> None:

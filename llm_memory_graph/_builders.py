@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from pydantic import JsonValue
 
 from ._facade import NodeRef, metadata_field, node_fields, optional_id, ref_id
+from .errors import EdgeEndpointError
 from .schema import (
+    EDGE_RULES,
     Agent,
     Completion,
     Context,
@@ -71,7 +73,11 @@ def build_edge(
     metadata: Mapping[str, JsonValue] | None,
     properties: Mapping[str, Any],
 ) -> Edge:
-    """One edge of any caller-written type, with its typed ``properties``."""
+    """One edge of any caller-written type, with its typed ``properties``.
+
+    :raises EdgeEndpointError: when both ends are nodes the edge cannot join, here, before
+        any write: a batch or buffered writer reports it at the call, not at its flush.
+    """
     cls = edge_class(str(edge_type).upper())
     with validating("edge"):
         edge: Edge = cls(  # type: ignore[assignment]
@@ -80,6 +86,10 @@ def build_edge(
             **metadata_field(metadata),
             **properties,
         )
+    if isinstance(source, NodeBase) and isinstance(target, NodeBase):
+        refusal = EDGE_RULES[edge.type].refusal(edge.type, source.type, target.type)  # type: ignore[attr-defined]
+        if refusal is not None:
+            raise EdgeEndpointError(refusal, edge_id=edge.id, field="edge_type")
     return edge
 
 

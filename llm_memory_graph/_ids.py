@@ -7,6 +7,7 @@ millisecond, and when it overflows the timestamp is borrowed from the next milli
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -14,7 +15,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-__all__ = ["UUID7_PATTERN", "is_uuid7", "new_id", "uuid7_time"]
+__all__ = ["UUID7_PATTERN", "is_uuid7", "new_id", "pair_id", "uuid7_time"]
 
 UUID7_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -85,3 +86,16 @@ def uuid7_time(value: str) -> datetime:
     """Return the UTC millisecond timestamp embedded in a UUIDv7 string."""
     ms = uuid.UUID(value).int >> 80
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def pair_id(kind: str, source_id: str, target_id: str) -> str:
+    """Return the id of the one ``kind`` edge from ``source_id`` to ``target_id``.
+
+    A UUIDv8 (RFC 9562, custom) of the first 122 bits of their sha256: the same ends give
+    the same id in every process, so recording an edge again, after a retry or a re-run,
+    writes the same edge.
+    """
+    digest = bytearray(hashlib.sha256(f"{kind}\x1f{source_id}\x1f{target_id}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x80
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(digest)))

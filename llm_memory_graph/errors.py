@@ -193,23 +193,34 @@ class BatchWriteError(BatchError):
 
     ``chunk`` is the failed chunk's number (1-based) out of ``chunks``; ``nodes_written``
     and ``edges_written`` count what the committed chunks before it wrote; ``error`` is the
-    store's own error (also the ``__cause__``), such as an ``EdgeEndpointError``.
+    store's own error (also the ``__cause__``), such as an ``EdgeEndpointError``, whose
+    ``field`` counts inside the chunk; ``call`` is the number (1-based, in recording order
+    since the batch began) of the recording call the store refused, when the error names one.
     """
 
     def __init__(
-        self, error: MemoryGraphError, *, chunk: int, chunks: int, nodes_written: int, edges_written: int
+        self,
+        error: MemoryGraphError,
+        *,
+        chunk: int,
+        chunks: int,
+        nodes_written: int,
+        edges_written: int,
+        call: int | None = None,
     ) -> None:
         self.error = error
         self.chunk = chunk
         self.chunks = chunks
         self.nodes_written = nodes_written
         self.edges_written = edges_written
+        self.call = call
         kept = (
             "nothing was written"
             if chunk == 1
             else f"chunks 1-{chunk - 1} stay written ({nodes_written} nodes, {edges_written} edges)"
         )
-        super().__init__(f"batch chunk {chunk} of {chunks} failed and was rolled back; {kept}: {error}")
+        at = "" if call is None else f" at recorded call {call}"
+        super().__init__(f"batch chunk {chunk} of {chunks} failed{at} and was rolled back; {kept}: {error}")
 
 
 class BufferFullError(BatchError):

@@ -37,7 +37,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from ._ids import new_id
+from ._ids import new_id, pair_id
 from .errors import InvalidInputError
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "ITEM_TYPES",
     "LINEAGE_EDGE_TYPES",
     "MANAGED_EDGE_TYPES",
+    "ONE_PER_PAIR_EDGE_TYPES",
     "PLAIN_EDGES",
     "Agent",
     "AgentStatus",
@@ -557,16 +558,23 @@ ITEM_TYPES: frozenset[NodeType] = frozenset(t for t, cls in _NODE_CLASSES.items(
 class EdgeBase(Model):
     """Fields every edge has."""
 
-    id: NodeId = Field(default_factory=new_id)
+    id: NodeId = Field(
+        default_factory=new_id,
+        description="Derived from the type and ends where a pair holds one edge of the type "
+        "(see ONE_PER_PAIR_EDGE_TYPES), so recording it again writes the same edge.",
+    )
     created_at: UtcDatetime = Field(default_factory=utcnow)
     metadata: Metadata = Field(default_factory=dict)
     source_id: NodeId
     target_id: NodeId
 
     @model_validator(mode="after")
-    def _no_self_loop(self) -> EdgeBase:
+    def _check_ends(self) -> EdgeBase:
         if self.source_id == self.target_id:
             raise ValueError("an edge cannot join a node to itself")
+        kind: EdgeType = self.type  # type: ignore[attr-defined]
+        if "id" not in self.__pydantic_fields_set__ and kind in ONE_PER_PAIR_EDGE_TYPES:
+            self.__dict__["id"] = pair_id(kind, self.source_id, self.target_id)
         return self
 
 
@@ -709,6 +717,13 @@ class EdgeRule:
         """Tell whether an edge may go from a ``source`` node to a ``target`` node."""
         return (source, target) in self.pairs
 
+    def refusal(self, edge_type: EdgeType, source: NodeType, target: NodeType) -> str | None:
+        """Why a ``edge_type`` edge may not go from ``source`` to ``target``; None if it may."""
+        if self.allows(source, target):
+            return None
+        allowed = sorted(f"{s}->{t}" for s, t in self.pairs)
+        return f"{edge_type} cannot join a {source} to a {target} (allowed: {', '.join(allowed)})"
+
 
 def _pairs(
     sources: set[NodeType] | frozenset[NodeType], targets: set[NodeType] | frozenset[NodeType]
@@ -744,6 +759,14 @@ EDGE_RULES: Mapping[EdgeType, EdgeRule] = {
 MANAGED_EDGE_TYPES: frozenset[EdgeType] = frozenset(
     {EdgeType.CONTAINS, EdgeType.PRECEDES, EdgeType.HANDLED_BY}
 )
+
+#: Edge types of which two nodes hold at most one (from source to target): an edge of these
+#: is identified by its ends, and recording it again, under any id, rewrites that edge.
+#: A hand-off (TRANSFERS_TO) and a label move (LABELS) may repeat between the same nodes.
+ONE_PER_PAIR_EDGE_TYPES: frozenset[EdgeType] = frozenset(EdgeType) - {
+    EdgeType.TRANSFERS_TO,
+    EdgeType.LABELS,
+}
 
 #: Edge types lineage follows unless told otherwise: provenance, not structure or time.
 LINEAGE_EDGE_TYPES: frozenset[EdgeType] = frozenset(EdgeType) - {
@@ -794,7 +817,7 @@ def edge_between(cls: type[_E], source: NodeBase, target: NodeBase) -> _E:
     if edge_type is None or source.id == target.id:  # validation reports a self-loop
         return cls(source_id=source.id, target_id=target.id)
     fields = {
-        "id": new_id(),
+        "id": pair_id(edge_type, source.id, target.id),
         "created_at": utcnow(),
         "metadata": {},
         "source_id": source.id,

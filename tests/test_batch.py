@@ -176,7 +176,38 @@ def test_the_batch_error_names_the_chunk_and_carries_the_store_error(graph: Memo
     assert isinstance(error.error, EdgeEndpointError)
     assert error.__cause__ is error.error
     assert (error.nodes_written, error.edges_written) == (1, 0)
-    assert str(error).startswith("batch chunk 2 of 2 failed and was rolled back; chunks 1-1 stay written")
+    assert str(error).startswith(
+        "batch chunk 2 of 2 failed at recorded call 2 and was rolled back; chunks 1-1 stay written"
+    )
+
+
+def test_the_batch_error_counts_the_refused_call_from_the_batch_start(graph: MemoryGraph) -> None:
+    stored = graph.add_prompt("stored")
+
+    def record() -> None:
+        with graph.batch(chunk_size=4) as batch:
+            for i in range(5):
+                batch.add_prompt(f"fine {i}")
+            batch.add_prompt("its revision source is missing")
+            batch.link_revision(stored, Prompt(content="never stored"))
+            batch.add_prompt("after it")
+
+    with pytest.raises(BatchWriteError) as raised:
+        record()
+
+    assert raised.value.call == 7
+    assert "at recorded call 7 " in str(raised.value)
+
+
+def test_a_link_between_nodes_it_cannot_join_is_refused_when_recorded(graph: MemoryGraph) -> None:
+    with graph.batch(chunk_size=2) as batch:
+        prompt = batch.add_prompt("q")
+        answer = batch.add_completion(prompt, "a")
+        with pytest.raises(EdgeEndpointError, match="GENERATES cannot join a Completion to a Prompt"):
+            batch.link(answer, prompt, "GENERATES")
+        assert batch.pending == 3  # the prompt, the answer, GENERATES: nothing of the refused call
+
+    assert graph.stats().total_nodes == 2
 
 
 def test_an_explicit_flush_keeps_the_failed_chunk_for_another_try(graph: MemoryGraph) -> None:

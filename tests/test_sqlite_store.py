@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -345,3 +346,32 @@ def test_a_version_3_file_is_upgraded_in_place_and_reads_the_same(db_path: Path)
     assert any(e.type == "PRECEDES" and (e.source_id, e.target_id) == (answer.id, last.id) for e in chain)
     assert counted == _edge_counts_by_scan(db_path)
     assert version == sql.SCHEMA_VERSION and "edges_type" not in indexes
+
+
+def test_a_version_5_file_keeps_the_earliest_edge_of_each_pair(db_path: Path) -> None:
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        prompt, doc = graph.add_prompt("q"), graph.add_document("kb")
+        kept = graph.reference(prompt, doc, score=0.1)
+        triage, billing = graph.register_agent("triage"), graph.register_agent("billing")
+        graph.link(triage, billing, "TRANSFERS_TO")
+        graph.link(triage, billing, "TRANSFERS_TO")
+    with sqlite3.connect(db_path) as conn:  # back to version 5, with what retries left there
+        conn.execute("DROP INDEX edges_source")
+        conn.execute("CREATE INDEX edges_source ON edges (source_id, type)")
+        for _ in range(2):
+            conn.execute(
+                "INSERT INTO edges (id, type, source_id, target_id, created_at, data) "
+                "SELECT ?, type, source_id, target_id, created_at + 1, data FROM edges WHERE id = ?",
+                (str(uuid.uuid4()), kept.id),
+            )
+        conn.execute("UPDATE edge_counts SET n = n + 2 WHERE type = 'REFERENCES'")
+        conn.execute("UPDATE schema_version SET version = 5")
+
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        references = graph.neighbors(prompt, direction="out", edge_types=["REFERENCES"])
+        counted = {str(t): n for t, n in graph.stats().edges.items() if n}
+        graph.reference(prompt, doc, score=0.2)  # the unique index now keeps the pair single
+
+    assert [n.edge.id for n in references] == [kept.id]
+    assert counted == {"REFERENCES": 1, "TRANSFERS_TO": 2}
+    assert _edge_counts_by_scan(db_path) == counted

@@ -2,7 +2,8 @@
 // conversations it appends to ($lock_ids, only in a transaction's first call), then reads
 // the nodes it names ($ids: type, first write, place in a conversation, each
 // conversation's append counter) and the edges it writes that are already stored
-// ($edges: id and source_id, found from the source node). Timestamps come back as text.
+// ($edges, found from the source node: by id, and for a type two nodes hold once, by
+// type and target too, whatever its id). Timestamps come back as text.
 // Parameters: $lock_ids, $ids, $edges
 CALL () {
   UNWIND $lock_ids AS id
@@ -25,8 +26,8 @@ CALL () {
   UNWIND $edges AS row
   MATCH (s:GraphNode {id: row.source_id})-[r]->(t:GraphNode)
   USING INDEX SEEK s:GraphNode(id)
-  WHERE r.id = row.id
-  RETURN collect({
+  WHERE r.id = row.id OR (row.one_per_pair AND type(r) = row.type AND t.id = row.target_id)
+  RETURN collect(DISTINCT {
     id: r.id, type: type(r), created_at: toString(r.created_at), source_id: s.id, target_id: t.id
   }) AS edges
 }

@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 #: Bump when the table layout changes, and add the upgrade's statements to UPGRADES.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Contentless: the text lives once, in ``nodes.data``; the index keeps only what MATCH and
 #: bm25 need. A row is removed with FTS5's 'delete' command and the text it was indexed
@@ -92,6 +92,14 @@ _TEXT_OF_NODES = (
 _FTS_DELETE = (
     "INSERT INTO node_fts (node_fts, rowid, content, title) SELECT 'delete', "
     + _TEXT_OF_NODES.removeprefix("SELECT ")
+)
+
+#: The last column of ``edges_source``: '' for an edge of a type two nodes hold once
+#: (``schema.ONE_PER_PAIR_EDGE_TYPES``), whose ends then make it unique, and its id for the
+#: types that may repeat between two nodes (TRANSFERS_TO, LABELS).
+_PAIR_KEY = "CASE WHEN type IN ('TRANSFERS_TO', 'LABELS') THEN id ELSE '' END"
+_EDGES_SOURCE = (
+    f"CREATE UNIQUE INDEX IF NOT EXISTS edges_source ON edges (source_id, type, target_id, {_PAIR_KEY})"
 )
 
 _TEMPLATE_INDEXES = (
@@ -124,6 +132,17 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     # same. Nothing to rewrite: the version only stops older releases (whose reads take a
     # caller's edge ``data`` as whole) from opening the file.
     5: (),
+    # Two nodes hold one edge of each type but TRANSFERS_TO and LABELS: duplicates that
+    # retried calls added before (each edge got a fresh id) go, the earliest written stays,
+    # and edges_source becomes the unique index that keeps it so.
+    6: (
+        "DELETE FROM edges WHERE type NOT IN ('TRANSFERS_TO', 'LABELS') AND rowid NOT IN "
+        "(SELECT min(rowid) FROM edges GROUP BY source_id, type, target_id)",
+        "DELETE FROM edge_counts",
+        "INSERT INTO edge_counts (type, n) SELECT type, count(*) FROM edges GROUP BY type",
+        "DROP INDEX IF EXISTS edges_source",
+        _EDGES_SOURCE,
+    ),
 }
 
 CREATE_SCHEMA = """
@@ -179,7 +198,6 @@ CREATE TABLE IF NOT EXISTS edges (
     conversation_id TEXT,               -- TRANSFERS_TO: the conversation of the hand-off
     data            TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS edges_source ON edges (source_id, type);
 CREATE INDEX IF NOT EXISTS edges_target ON edges (target_id, type);
 CREATE TABLE IF NOT EXISTS edge_counts (
     type TEXT PRIMARY KEY,
@@ -187,7 +205,7 @@ CREATE TABLE IF NOT EXISTS edge_counts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_conversation ON edges (conversation_id)
     WHERE conversation_id IS NOT NULL;
-""" + ";\n".join([_CREATE_FTS.strip(), *_TEMPLATE_INDEXES])
+""" + ";\n".join([_EDGES_SOURCE, _CREATE_FTS.strip(), *_TEMPLATE_INDEXES])
 
 HAS_SCHEMA_VERSION = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
 
@@ -282,7 +300,13 @@ FROM nodes WHERE id IN (SELECT value FROM json_each(?))
 
 #: Parameter: a JSON array of ids.
 EXISTING_EDGES = """
-SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT value FROM json_each(?))
+SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT value FROM json_each(?1))
+UNION
+SELECT e.id, e.type, e.created_at, e.source_id, e.target_id
+FROM json_each(?2) AS p
+JOIN edges AS e ON e.source_id = json_extract(p.value, '$[0]') AND e.type = json_extract(p.value, '$[1]')
+    AND e.target_id = json_extract(p.value, '$[2]')
+WHERE e.type NOT IN ('TRANSFERS_TO', 'LABELS')
 """
 
 #: Parameter: a JSON array of ids.

@@ -23,6 +23,7 @@ from ..schema import (
     EDGE_RULES,
     ITEM_TYPES,
     MANAGED_EDGE_TYPES,
+    ONE_PER_PAIR_EDGE_TYPES,
     Conversation,
     ConversationStatus,
     Edge,
@@ -67,6 +68,11 @@ class ExistingEdge(NamedTuple):
     created_at: datetime
     source_id: str
     target_id: str
+
+    @property
+    def pair(self) -> tuple[EdgeType, str, str]:
+        """Its type and ends: the identity of an edge of a one-per-pair type."""
+        return self.type, self.source_id, self.target_id
 
 
 @dataclass
@@ -237,7 +243,9 @@ def plan_upsert(
     """Decide what to write.
 
     :param existing_nodes: every id of ``referenced_ids`` that exists in the store.
-    :param existing_edges: every id in ``edges`` that exists in the store.
+    :param existing_edges: by id, every edge in the store with an id in ``edges``, and
+        every edge of a one-per-pair type (``ONE_PER_PAIR_EDGE_TYPES``) joining the ends of
+        such an edge in ``edges``, whatever its id: writing that pair again rewrites it.
     :param conversations: the append state of every existing conversation among them.
     """
     plan = UpsertPlan()
@@ -261,9 +269,24 @@ def plan_upsert(
             stored = node.model_copy(update={"created_at": old.created_at})
             plan.changed_nodes.append(stored)
         plan.stored.append(stored)
+    stored_pairs = {e.pair: i for i, e in existing_edges.items() if e.type in ONE_PER_PAIR_EDGE_TYPES}
+    batch_pairs: dict[tuple[EdgeType, str, str], int] = {}
     for i, edge in enumerate(edges):
         _check_endpoints(edge, f"edges.{i}", types)
         old_edge = existing_edges.get(edge.id)
+        if edge.type in ONE_PER_PAIR_EDGE_TYPES:
+            pair = (edge.type, edge.source_id, edge.target_id)
+            if pair in batch_pairs:
+                raise InvalidInputError(
+                    f"edges.{batch_pairs[pair]} and edges.{i} both join {edge.source_id} "
+                    f"-[{edge.type}]-> {edge.target_id}; two nodes hold one {edge.type} edge",
+                    field=f"edges.{i}",
+                )
+            batch_pairs[pair] = i
+            if old_edge is None and pair in stored_pairs:  # the pair's edge, under another id
+                stored_id = stored_pairs[pair]
+                old_edge = existing_edges[stored_id]
+                edge = edge.model_copy(update={"id": stored_id})
         if old_edge is None:
             plan.new_edges.append(edge)
         elif (old_edge.type, old_edge.source_id, old_edge.target_id) != (
@@ -379,10 +402,6 @@ def _check_endpoints(edge: Edge, where: str, types: Mapping[str, NodeType]) -> N
         raise EdgeEndpointError(
             f"no node with id {edge.target_id}", edge_id=edge.id, field=f"{where}.target_id"
         )
-    if not EDGE_RULES[edge.type].allows(source, target):
-        allowed = sorted(f"{s}->{t}" for s, t in EDGE_RULES[edge.type].pairs)
-        raise EdgeEndpointError(
-            f"{edge.type} cannot join a {source} to a {target} (allowed: {', '.join(allowed)})",
-            edge_id=edge.id,
-            field=where,
-        )
+    refusal = EDGE_RULES[edge.type].refusal(edge.type, source, target)
+    if refusal is not None:
+        raise EdgeEndpointError(refusal, edge_id=edge.id, field=where)

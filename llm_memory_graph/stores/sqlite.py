@@ -44,6 +44,7 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..schema import (
+    ONE_PER_PAIR_EDGE_TYPES,
     Direction,
     Edge,
     EdgeType,
@@ -431,7 +432,7 @@ class SQLiteStore:
             return []
         with self._write():
             existing, states = self._existing_nodes(referenced_ids(nodes, edges))
-            existing_edges = self._existing_edges([e.id for e in edges]) if edges else {}
+            existing_edges = self._existing_edges(edges) if edges else {}
             plan = plan_upsert(
                 nodes, edges, existing_nodes=existing, existing_edges=existing_edges, conversations=states
             )
@@ -529,8 +530,13 @@ class SQLiteStore:
                 states[node_id] = ConversationState(count or 0, last, user_id, status == "closed")
         return found, states
 
-    def _existing_edges(self, ids: list[str]) -> dict[str, ExistingEdge]:
-        rows = self._execute("existing_edges", sql.EXISTING_EDGES, (json.dumps(ids),))
+    def _existing_edges(self, edges: Sequence[Edge]) -> dict[str, ExistingEdge]:
+        """The edges stored under these edges' ids, and those joining the same pairs."""
+        ids = json.dumps([e.id for e in edges])
+        pairs = json.dumps(
+            [(e.source_id, e.type, e.target_id) for e in edges if e.type in ONE_PER_PAIR_EDGE_TYPES]
+        )
+        rows = self._execute("existing_edges", sql.EXISTING_EDGES, (ids, pairs))
         return {i: ExistingEdge(EdgeType(t), from_micros(c), s, d) for i, t, c, s, d in rows}
 
     def delete_conversation(self, conversation_id: str) -> Deleted:

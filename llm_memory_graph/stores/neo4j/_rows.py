@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from ..._codec import meta_value
 from ...errors import InvalidInputError
-from ...schema import ITEM_TYPES, Edge, EdgeType, Node, NodeType
+from ...schema import ITEM_TYPES, ONE_PER_PAIR_EDGE_TYPES, Edge, EdgeType, Node, NodeType
 from ...spec import NodeFilter, Page, RangeField
 from .._common import ranked_page_of
 from .._upsert import ConversationState, KeptEdge
@@ -57,7 +57,16 @@ def read_calls(
     """The parameters of each ``upsert_read.cypher`` call: one call unless the ids or the
     edges fill more than ``size`` rows; the conversations are locked in the first.
     """
-    keys = [{"id": e.id, "source_id": e.source_id} for e in edges]
+    keys = [
+        {
+            "id": e.id,
+            "source_id": e.source_id,
+            "type": str(e.type),
+            "target_id": e.target_id,
+            "one_per_pair": e.type in ONE_PER_PAIR_EDGE_TYPES,
+        }
+        for e in edges
+    ]
     id_chunks, edge_chunks = list(chunks(ids, size)), list(chunks(keys, size))
     for i in range(max(len(id_chunks), len(edge_chunks), 1)):
         yield {

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from llm_memory_graph import (
     EdgeType,
     GraphClosedError,
     InvalidInputError,
+    MemoryGraphError,
     NodeNotFoundError,
     NodeType,
     Prompt,
@@ -108,6 +110,72 @@ async def test_rewriting_an_edge_with_the_same_id_is_idempotent(graph: AsyncMemo
     await graph.add(edges=[edge.model_copy(update={"score": 0.7})])
     assert (await graph.stats()).edges[EdgeType.REFERENCES] == 1
     assert (await graph.get_edge(edge.id)).score == 0.7  # type: ignore[union-attr]
+
+
+async def _record_a_turn(graph: AsyncMemoryGraph, ids: dict[str, str]) -> None:
+    """One turn whose calls each add a caller-written edge, with the ids a retry reuses."""
+    chat = await graph.start_conversation(id=ids["chat"])
+    doc = await graph.add_document("manual", id=ids["doc"])
+    earlier = await graph.add_prompt("first", conversation=chat, id=ids["earlier"])
+    prompt = await graph.add_prompt("q", conversation=chat, depends_on=[earlier], id=ids["prompt"])
+    await graph.reference(prompt, doc, score=0.9)
+    answer = await graph.add_completion(prompt, "a", id=ids["answer"])
+    await graph.add_tool_invocation(answer, "search", id=ids["tool"])
+    await graph.add_feedback(answer, score=1.0, id=ids["feedback"])
+
+
+async def test_retrying_every_call_adds_no_edge(graph: AsyncMemoryGraph) -> None:
+    ids = {
+        name: str(uuid.uuid4()) for name in ("chat", "doc", "earlier", "prompt", "answer", "tool", "feedback")
+    }
+    await _record_a_turn(graph, ids)
+    before = (await graph.stats()).edges
+    await _record_a_turn(graph, ids)
+    after = (await graph.stats()).edges
+    assert after == before
+    for kind in ("GENERATES", "TRIGGERS", "REFERENCES", "DEPENDS_ON", "RATES"):
+        assert after[EdgeType(kind)] == 1, kind
+
+
+async def test_an_edge_of_a_pair_written_again_under_another_id_rewrites_it(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("q")
+    doc = await graph.add_document("text")
+    first = References(id=str(uuid.uuid4()), source_id=prompt.id, target_id=doc.id, score=0.5)
+    await graph.add(edges=[first])
+    await graph.add(
+        edges=[References(id=str(uuid.uuid4()), source_id=prompt.id, target_id=doc.id, score=0.7)]
+    )
+    assert (await graph.stats()).edges[EdgeType.REFERENCES] == 1
+    assert (await graph.get_edge(first.id)).score == 0.7  # type: ignore[union-attr]
+
+
+async def test_a_batch_run_again_after_a_failed_chunk_adds_no_edge(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    prompts = [Prompt(content=f"q{i}", conversation_id=chat.id) for i in range(6)]
+
+    async def run(fail: bool) -> None:
+        async with graph.batch(chunk_size=4) as batch:
+            previous = None
+            for prompt in prompts:
+                batch.add([prompt])
+                if previous is not None:
+                    batch.link(prompt, previous, "DEPENDS_ON")
+                previous = prompt
+            if fail:
+                batch.link(prompts[0], Prompt(content="never stored"), "DEPENDS_ON")
+
+    with pytest.raises(MemoryGraphError):
+        await run(fail=True)
+    await run(fail=False)
+    assert (await graph.stats()).edges[EdgeType.DEPENDS_ON] == 5
+
+
+async def test_hand_offs_between_the_same_agents_are_each_kept(graph: AsyncMemoryGraph) -> None:
+    triage = await graph.register_agent("triage")
+    billing = await graph.register_agent("billing")
+    await graph.link(triage, billing, "TRANSFERS_TO", reason="refund")
+    await graph.link(triage, billing, "TRANSFERS_TO", reason="refund again")
+    assert (await graph.stats()).edges[EdgeType.TRANSFERS_TO] == 2
 
 
 async def test_a_batch_with_one_bad_edge_writes_nothing(graph: AsyncMemoryGraph) -> None:

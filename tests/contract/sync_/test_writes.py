@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from llm_memory_graph import (
     EdgeType,
     GraphClosedError,
     InvalidInputError,
+    MemoryGraphError,
     NodeNotFoundError,
     NodeType,
     Prompt,
@@ -108,6 +110,72 @@ def test_rewriting_an_edge_with_the_same_id_is_idempotent(graph: MemoryGraph) ->
     graph.add(edges=[edge.model_copy(update={"score": 0.7})])
     assert (graph.stats()).edges[EdgeType.REFERENCES] == 1
     assert (graph.get_edge(edge.id)).score == 0.7  # type: ignore[union-attr]
+
+
+def _record_a_turn(graph: MemoryGraph, ids: dict[str, str]) -> None:
+    """One turn whose calls each add a caller-written edge, with the ids a retry reuses."""
+    chat = graph.start_conversation(id=ids["chat"])
+    doc = graph.add_document("manual", id=ids["doc"])
+    earlier = graph.add_prompt("first", conversation=chat, id=ids["earlier"])
+    prompt = graph.add_prompt("q", conversation=chat, depends_on=[earlier], id=ids["prompt"])
+    graph.reference(prompt, doc, score=0.9)
+    answer = graph.add_completion(prompt, "a", id=ids["answer"])
+    graph.add_tool_invocation(answer, "search", id=ids["tool"])
+    graph.add_feedback(answer, score=1.0, id=ids["feedback"])
+
+
+def test_retrying_every_call_adds_no_edge(graph: MemoryGraph) -> None:
+    ids = {
+        name: str(uuid.uuid4()) for name in ("chat", "doc", "earlier", "prompt", "answer", "tool", "feedback")
+    }
+    _record_a_turn(graph, ids)
+    before = (graph.stats()).edges
+    _record_a_turn(graph, ids)
+    after = (graph.stats()).edges
+    assert after == before
+    for kind in ("GENERATES", "TRIGGERS", "REFERENCES", "DEPENDS_ON", "RATES"):
+        assert after[EdgeType(kind)] == 1, kind
+
+
+def test_an_edge_of_a_pair_written_again_under_another_id_rewrites_it(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    doc = graph.add_document("text")
+    first = References(id=str(uuid.uuid4()), source_id=prompt.id, target_id=doc.id, score=0.5)
+    graph.add(edges=[first])
+    graph.add(
+        edges=[References(id=str(uuid.uuid4()), source_id=prompt.id, target_id=doc.id, score=0.7)]
+    )
+    assert (graph.stats()).edges[EdgeType.REFERENCES] == 1
+    assert (graph.get_edge(first.id)).score == 0.7  # type: ignore[union-attr]
+
+
+def test_a_batch_run_again_after_a_failed_chunk_adds_no_edge(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    prompts = [Prompt(content=f"q{i}", conversation_id=chat.id) for i in range(6)]
+
+    def run(fail: bool) -> None:
+        with graph.batch(chunk_size=4) as batch:
+            previous = None
+            for prompt in prompts:
+                batch.add([prompt])
+                if previous is not None:
+                    batch.link(prompt, previous, "DEPENDS_ON")
+                previous = prompt
+            if fail:
+                batch.link(prompts[0], Prompt(content="never stored"), "DEPENDS_ON")
+
+    with pytest.raises(MemoryGraphError):
+        run(fail=True)
+    run(fail=False)
+    assert (graph.stats()).edges[EdgeType.DEPENDS_ON] == 5
+
+
+def test_hand_offs_between_the_same_agents_are_each_kept(graph: MemoryGraph) -> None:
+    triage = graph.register_agent("triage")
+    billing = graph.register_agent("billing")
+    graph.link(triage, billing, "TRANSFERS_TO", reason="refund")
+    graph.link(triage, billing, "TRANSFERS_TO", reason="refund again")
+    assert (graph.stats()).edges[EdgeType.TRANSFERS_TO] == 2
 
 
 def test_a_batch_with_one_bad_edge_writes_nothing(graph: MemoryGraph) -> None:
