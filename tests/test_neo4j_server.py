@@ -75,3 +75,23 @@ def test_an_upsert_larger_than_a_chunk_writes_every_node_and_edge(
         stats = graph.stats()
     assert stats.edges[EdgeType.DEPENDS_ON] == 7
     assert stats.edges[EdgeType.PRECEDES] == 7 and stats.edges[EdgeType.CONTAINS] == 8
+
+
+def test_a_delete_cut_short_is_finished_by_calling_it_again(neo4j_settings: Neo4jSettings) -> None:
+    clear(neo4j_settings)
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        kept = graph.start_conversation()
+        graph.add_prompt("stays", conversation=kept)
+        chat = graph.start_conversation()
+        prompts = [graph.add_prompt(f"q{i}", conversation=chat) for i in range(6)]
+        context = graph.attach_context("only this chat's", to=prompts[0])
+        # As a crash between two of the delete's batches leaves it: its attached context
+        # and half its items gone, the rest and the conversation still there.
+        graph._store.driver.execute_query(  # type: ignore[attr-defined]
+            "UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n",
+            ids=[context.id, *(p.id for p in prompts[:3])],
+        )
+        graph.delete_conversation(chat)
+        stats = graph.stats()
+    assert stats.nodes["Conversation"] == 1 and stats.nodes["Prompt"] == 1
+    assert stats.total_edges == 1  # the kept conversation's CONTAINS

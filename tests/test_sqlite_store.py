@@ -375,3 +375,20 @@ def test_a_version_5_file_keeps_the_earliest_edge_of_each_pair(db_path: Path) ->
     assert [n.edge.id for n in references] == [kept.id]
     assert counted == {"REFERENCES": 1, "TRANSFERS_TO": 2}
     assert _edge_counts_by_scan(db_path) == counted
+
+
+def test_a_deleted_conversation_leaves_no_byte_of_its_text_in_the_file(db_path: Path) -> None:
+    secret = "zqxcardnumber4111111111111111"
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        kept = graph.start_conversation("kept")
+        for i in range(50):  # enough text that the index has several segments
+            graph.add_prompt(f"unrelated question number {i} about shipping", conversation=kept)
+        chat = graph.start_conversation(f"title {secret}")
+        prompt = graph.add_prompt(f"my card is {secret}", conversation=chat, metadata={"note": secret})
+        graph.add_completion(prompt, f"noted {secret}")
+        graph.attach_context(f"profile: {secret}", to=prompt)
+        graph.delete_conversation(chat)
+        assert graph.search("shipping").items
+        written = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
+    assert secret.encode() not in written
+    assert b"zqxcardnumber" not in written

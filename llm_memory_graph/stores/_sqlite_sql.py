@@ -42,12 +42,14 @@ __all__ = [
     "INSERT_TEXT",
     "INSERT_TEXT_AT",
     "LINEAGE_EDGES",
+    "MARK_ATTACHED_DOOMED",
     "MARK_CONVERSATION_DOOMED",
     "MAX_NODE_ROWID",
     "MAX_TEMPLATE_VERSION",
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
     "NODE_TYPE",
+    "OPTIMIZE_TEXT",
     "PATH_STEP_IN",
     "PATH_STEP_OUT",
     "RECORD_SCHEMA_VERSION",
@@ -408,6 +410,31 @@ MARK_CONVERSATION_DOOMED = """
 INSERT INTO temp.doomed (id)
 SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1
 """
+
+#: Context and feedback recorded without the conversation but attached only to its items
+#: (by REFERENCES or RATES; HANDLED_BY joins a shared agent) go with them. Run after
+#: MARK_CONVERSATION_DOOMED.
+MARK_ATTACHED_DOOMED = """
+INSERT OR IGNORE INTO temp.doomed (id)
+SELECT n.id FROM nodes AS n
+WHERE n.conversation_id IS NULL AND n.type IN ('Context', 'Feedback')
+  AND n.id IN (
+    SELECT source_id FROM edges WHERE target_id IN (SELECT id FROM temp.doomed)
+    UNION SELECT target_id FROM edges WHERE source_id IN (SELECT id FROM temp.doomed)
+  )
+  AND NOT EXISTS (
+    SELECT 1 FROM edges AS e
+    WHERE e.type <> 'HANDLED_BY' AND (
+      (e.source_id = n.id AND e.target_id NOT IN (SELECT id FROM temp.doomed))
+      OR (e.target_id = n.id AND e.source_id NOT IN (SELECT id FROM temp.doomed))
+    )
+  )
+"""
+
+#: Merges the text index into one segment: FTS5 keeps a deleted row's terms in the old
+#: segments until they merge, readable in the file. It rewrites the whole index, so it
+#: costs in proportion to it; only deleting a conversation runs it.
+OPTIMIZE_TEXT = "INSERT INTO node_fts (node_fts) VALUES ('optimize')"
 
 #: Run in order, after MARK_CONVERSATION_DOOMED; the first takes the conversation id.
 DELETE_DOOMED = (

@@ -540,10 +540,29 @@ class SQLiteStore:
         return {i: ExistingEdge(EdgeType(t), from_micros(c), s, d) for i, t, c, s, d in rows}
 
     def delete_conversation(self, conversation_id: str) -> Deleted:
-        """See ``GraphStore.delete_conversation``."""
+        """See ``GraphStore.delete_conversation``: erased, not only unlinked.
+
+        With ``secure_delete`` on, SQLite overwrites what it frees with zeros; the text
+        index is merged so no old segment keeps the conversation's terms; and the WAL,
+        which holds the pages as they were, is checkpointed and truncated after the commit
+        (when another connection is reading just then, the next checkpoint does it).
+        """
+        with self._lock:
+            (secure,) = self._execute("secure_delete", "PRAGMA secure_delete").fetchone()
+            self._execute("secure_delete", "PRAGMA secure_delete = ON")
+            try:
+                deleted = self._delete_conversation(conversation_id)
+            finally:
+                self._execute("secure_delete", f"PRAGMA secure_delete = {int(secure)}")
+            if not self._conn().in_transaction:
+                self._execute("checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+    def _delete_conversation(self, conversation_id: str) -> Deleted:
         with self._write():
             self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
             self._execute("mark_doomed", sql.MARK_CONVERSATION_DOOMED, (conversation_id,))
+            self._execute("mark_attached", sql.MARK_ATTACHED_DOOMED)
             doomed = self._execute(
                 "count_doomed_edges", sql.COUNT_DOOMED_EDGES, (conversation_id,)
             ).fetchall()
@@ -553,6 +572,7 @@ class SQLiteStore:
                 params = (conversation_id,) if i == 0 else ()
                 counts.append(self._execute("delete_doomed", statement, params).rowcount)
             self._execute("clear_doomed", "DELETE FROM temp.doomed")
+            self._execute("optimize_text", sql.OPTIMIZE_TEXT)
         return Deleted(nodes=counts[-1], edges=sum(counts[:3]))
 
     # ------------------------------------------------------------ reads

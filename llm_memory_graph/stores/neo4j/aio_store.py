@@ -342,7 +342,13 @@ class AsyncNeo4jStore:
         return found, states, stored_edges
 
     async def delete_conversation(self, conversation_id: str) -> Deleted:
-        """See ``GraphStore.delete_conversation``; large conversations go in batches."""
+        """See ``GraphStore.delete_conversation``; large conversations go in batches.
+
+        Not one transaction: hand-offs, attached context, items and the conversation go
+        in that order, each in batches of their own. A crash part way leaves the
+        conversation with some of what it held; since the conversation node goes last,
+        calling this again finishes the delete.
+        """
 
         async def count(tx: neo4j.AsyncManagedTransaction) -> Deleted:
             await self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
@@ -351,6 +357,7 @@ class AsyncNeo4jStore:
 
         deleted = await self._transact(count, write=False)
         await self._auto_commit("delete_conversation_handoffs", id=conversation_id)
+        await self._auto_commit("delete_conversation_attached", id=conversation_id)
         await self._auto_commit("delete_conversation_items", id=conversation_id)
         await self._auto_commit("delete_conversation", id=conversation_id)  # last: a rerun finishes
         return deleted

@@ -300,6 +300,24 @@ async def test_delete_conversation_leaves_no_orphan_edges(graph: AsyncMemoryGrap
         await graph.get(chat.id)
 
 
+async def test_delete_conversation_takes_the_context_attached_only_to_its_items(
+    graph: AsyncMemoryGraph,
+) -> None:
+    chat, other = await graph.start_conversation(), await graph.start_conversation()
+    agent = await graph.register_agent("researcher")
+    prompt = await graph.add_prompt("q", conversation=chat)
+    elsewhere = await graph.add_prompt("q2", conversation=other)
+    own = await graph.attach_context("the user's card ends 4242", to=prompt, agent=agent)
+    shared = await graph.attach_context("house style", to=[prompt, elsewhere])
+    deleted = await graph.delete_conversation(chat)
+    assert deleted.nodes == 3  # the conversation, its prompt, the context only it used
+    with pytest.raises(NodeNotFoundError):
+        await graph.get(own.id)
+    assert await graph.get(shared.id) == shared
+    assert [n.node.id for n in await graph.neighbors(shared)] == [elsewhere.id]
+    assert await graph.get(agent.id) == agent
+
+
 async def test_stats_count_every_type(graph: AsyncMemoryGraph) -> None:
     chat = await graph.start_conversation()
     prompt = await graph.add_prompt("q", conversation=chat)

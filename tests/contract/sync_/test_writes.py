@@ -300,6 +300,24 @@ def test_delete_conversation_leaves_no_orphan_edges(graph: MemoryGraph) -> None:
         graph.get(chat.id)
 
 
+def test_delete_conversation_takes_the_context_attached_only_to_its_items(
+    graph: MemoryGraph,
+) -> None:
+    chat, other = graph.start_conversation(), graph.start_conversation()
+    agent = graph.register_agent("researcher")
+    prompt = graph.add_prompt("q", conversation=chat)
+    elsewhere = graph.add_prompt("q2", conversation=other)
+    own = graph.attach_context("the user's card ends 4242", to=prompt, agent=agent)
+    shared = graph.attach_context("house style", to=[prompt, elsewhere])
+    deleted = graph.delete_conversation(chat)
+    assert deleted.nodes == 3  # the conversation, its prompt, the context only it used
+    with pytest.raises(NodeNotFoundError):
+        graph.get(own.id)
+    assert graph.get(shared.id) == shared
+    assert [n.node.id for n in graph.neighbors(shared)] == [elsewhere.id]
+    assert graph.get(agent.id) == agent
+
+
 def test_stats_count_every_type(graph: MemoryGraph) -> None:
     chat = graph.start_conversation()
     prompt = graph.add_prompt("q", conversation=chat)
