@@ -106,7 +106,8 @@ class _AsyncTemplateMethods:
         :param parent: a version of the same template this one extends (``3`` or ``"v3"``),
             or the id of any template version; the text then says ``{% extends "parent" %}``.
         :param message: why this version exists, like a commit message.
-        :param label: move this label (say ``"staging"``) to the version.
+        :param label: move this label (say ``"staging"``) to the version, in the same
+            transaction as the publication: both happen, or neither does.
         """
         with validating("template"):
             specs = (
@@ -125,10 +126,16 @@ class _AsyncTemplateMethods:
                 semver=semver,
                 content_hash=content_hash(body, specs, parent_id),
             )
-        with self._invalidating():
-            version, _ = await self.store.publish_version(draft, parent_id=parent_id)
-        if label is not None:
-            await self.move_label(name, label, version.id, actor=author, reason=message)
+        with validating("label"):
+            move = (
+                None
+                if label is None
+                else Labels(
+                    source_id=template.id, target_id=draft.id, label=label, actor=author, reason=message
+                )
+            )
+        with self._invalidating():  # one transaction: the version is published with its label or not at all
+            version, _ = await self.store.publish_version(draft, parent_id=parent_id, label=move)
         return version
 
     async def template_versions(self, name: str) -> list[TemplateVersion]:
