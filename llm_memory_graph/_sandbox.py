@@ -340,7 +340,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """``'{:>999999999}'.format(1)``: refuse a width or precision past the bound."""
         match = _FORMAT_SPEC.match(format_spec)
         width, precision = match.groups() if match else ("", "")
-        size = self.printed_size(value) + int(width or 0) + int(precision or 0)
+        size = max(self.printed_size(value) + int(precision or 0), int(width or 0))
         self.check_size(size, "a text")
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:

@@ -251,6 +251,23 @@ async def test_render_prompt_records_the_prompt_and_the_variables_used(graph: As
     assert link.node.id == version.id and link.edge.variables == {"name": "Dana", "topic": "refunds"}  # type: ignore[union-attr]
 
 
+async def test_render_prompt_records_what_it_depends_on_and_what_triggered_it(graph: AsyncMemoryGraph) -> None:
+    # issue 13: render_prompt takes depends_on= and triggered_by= as add_prompt does.
+    await graph.publish_template("support", GREETING)
+    earlier = await graph.add_prompt("Find the order.")
+    answer = await graph.add_completion(earlier, "Calling lookup.")
+    call = await graph.add_tool_invocation(answer, "lookup")
+    prompt = await graph.render_prompt(
+        "support", {"name": "Dana", "topic": "refunds"}, depends_on=[answer], triggered_by=call
+    )
+    found = {
+        (n.edge.type, n.node.id)
+        for n in await graph.neighbors(prompt, edge_types=["DEPENDS_ON", "TRIGGERS", "INSTANTIATES"])
+    }
+    version = await graph.get_template_version("support")
+    assert found == {("DEPENDS_ON", answer.id), ("TRIGGERS", call.id), ("INSTANTIATES", version.id)}
+
+
 async def test_what_follows_a_rendered_prompt_is_reachable_from_its_version(graph: AsyncMemoryGraph) -> None:
     version = await graph.publish_template("support", GREETING)
     prompt = await graph.render_prompt("support", {"name": "Dana", "topic": "refunds"})

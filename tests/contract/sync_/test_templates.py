@@ -251,6 +251,23 @@ def test_render_prompt_records_the_prompt_and_the_variables_used(graph: MemoryGr
     assert link.node.id == version.id and link.edge.variables == {"name": "Dana", "topic": "refunds"}  # type: ignore[union-attr]
 
 
+def test_render_prompt_records_what_it_depends_on_and_what_triggered_it(graph: MemoryGraph) -> None:
+    # issue 13: render_prompt takes depends_on= and triggered_by= as add_prompt does.
+    graph.publish_template("support", GREETING)
+    earlier = graph.add_prompt("Find the order.")
+    answer = graph.add_completion(earlier, "Calling lookup.")
+    call = graph.add_tool_invocation(answer, "lookup")
+    prompt = graph.render_prompt(
+        "support", {"name": "Dana", "topic": "refunds"}, depends_on=[answer], triggered_by=call
+    )
+    found = {
+        (n.edge.type, n.node.id)
+        for n in graph.neighbors(prompt, edge_types=["DEPENDS_ON", "TRIGGERS", "INSTANTIATES"])
+    }
+    version = graph.get_template_version("support")
+    assert found == {("DEPENDS_ON", answer.id), ("TRIGGERS", call.id), ("INSTANTIATES", version.id)}
+
+
 def test_what_follows_a_rendered_prompt_is_reachable_from_its_version(graph: MemoryGraph) -> None:
     version = graph.publish_template("support", GREETING)
     prompt = graph.render_prompt("support", {"name": "Dana", "topic": "refunds"})
