@@ -63,7 +63,10 @@ BOMBS = [
     pytest.param("{{ (1).to_bytes(10 ** 9, 'big') }}", {}, "max_output_chars", id="to-bytes"),
     pytest.param("{{ lipsum(10 ** 6) }}", {}, "max_output_chars", id="lipsum"),
     pytest.param(
-        "{{ 'aaaaaaaaaa'" + " | replace('a', 'aaaaaaaaaa')" * 9 + " }}", {}, "max_output_chars", id="replace-chain"
+        "{{ 'aaaaaaaaaa'" + " | replace('a', 'aaaaaaaaaa')" * 9 + " }}",
+        {},
+        "max_output_chars",
+        id="replace-chain",
     ),
     pytest.param(
         "{% set ns = namespace(x='ab') %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}",
@@ -84,12 +87,16 @@ BOMBS = [
         "max_built_chars",
         id="macro-buffer",
     ),
-    pytest.param("{% for i in range(100000) %}{{ s }}{% endfor %}", {"s": "x" * 100}, "max_output_chars", id="output"),
+    pytest.param(
+        "{% for i in range(100000) %}{{ s }}{% endfor %}", {"s": "x" * 100}, "max_output_chars", id="output"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("body", "variables", "limit"), BOMBS)
-def test_a_template_bomb_is_refused_naming_its_bound(body: str, variables: dict[str, Any], limit: str) -> None:
+def test_a_template_bomb_is_refused_naming_its_bound(
+    body: str, variables: dict[str, Any], limit: str
+) -> None:
     with pytest.raises(TemplateRenderError, match=f"raise TemplateLimits.{limit}") as caught:
         _render(body, **variables)
     assert caught.value.limit == limit
@@ -178,7 +185,7 @@ def test_templates_cannot_change_the_lists_they_are_given() -> None:
 @given(width=st.integers(min_value=0, max_value=3_000), limit=st.integers(min_value=1, max_value=3_000))
 def test_a_format_width_renders_up_to_the_bound_and_no_further(width: int, limit: int) -> None:
     limits = TemplateLimits(max_output_chars=limit)
-    body = "{{ '{:>%d}'.format('x') }}" % width
+    body = "{{ '{:>" + str(width) + "}'.format('x') }}"
     if max(width, 1) <= limit:
         assert _render(body, limits) == "x".rjust(width)
     else:
@@ -198,11 +205,15 @@ def test_repeating_text_renders_when_it_fits(text: str, times: int) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(base=st.integers(min_value=-(10**6), max_value=10**6), exponent=st.integers(min_value=0, max_value=10**9))
+@given(
+    base=st.integers(min_value=-(10**6), max_value=10**6), exponent=st.integers(min_value=0, max_value=10**9)
+)
 def test_a_power_renders_when_its_result_is_narrow_enough(base: int, exponent: int) -> None:
     limits = TemplateLimits(max_int_bits=256)
     try:
-        expected: int | None = base**exponent if abs(base) < 2 or exponent * abs(base).bit_length() < 400 else None
+        expected: int | None = (
+            base**exponent if abs(base) < 2 or exponent * abs(base).bit_length() < 400 else None
+        )
     except OverflowError:  # pragma: no cover - ints do not overflow
         expected = None
     if expected is not None and expected.bit_length() <= 256:
@@ -231,25 +242,41 @@ def test_a_bound_must_be_a_positive_number(field: str, value: Any) -> None:
 
 NORMAL = [
     pytest.param("Hello {{ name }}!", {"name": "Dana"}, id="variable"),
-    pytest.param("{% for d in docs %}[{{ loop.index }}] {{ d }}\n{% endfor %}", {"docs": ["a", "b"]}, id="loop"),
+    pytest.param(
+        "{% for d in docs %}[{{ loop.index }}] {{ d }}\n{% endfor %}", {"docs": ["a", "b"]}, id="loop"
+    ),
     pytest.param("{{ docs | join(', ') }} {{ docs | length }}", {"docs": ["a", "b", "c"]}, id="join"),
     pytest.param("{{ '%-6s|%5.2f|%03d' % (name, 3.14159, 7) }}", {"name": "ab"}, id="printf"),
     pytest.param("{{ '{:>8}|{:^7}|{:.3f}'.format(name, 'x', 2.5) }}", {"name": "ab"}, id="format"),
-    pytest.param("{{ name | center(11) }}|{{ 'a\nb' | indent(2, first=True) }}", {"name": "mid"}, id="center"),
-    pytest.param("{{ data | tojson(indent=2) }}", {"data": {"a": [1, 2, {"b": None}]}}, id="tojson"),
-    pytest.param("{{ 'a b c d e f' | wordwrap(3) }}|{{ 'aXbX' | replace('X', '--') }}", {}, id="wrap-replace"),
-    pytest.param("{{ [1, 2, 3, 4, 5] | batch(2, 0) | list }}", {}, id="batch"),
-    pytest.param("{{ 2 ** 10 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ 1.5 * 4 }} {{ 'ab' * 3 }} {{ [1] + [2] }}", {}, id="math"),
     pytest.param(
-        "{% macro item(x) %}<{{ x }}>{% endmacro %}{% for x in range(3) %}{{ item(x) }}{% endfor %}", {}, id="macro"
+        "{{ name | center(11) }}|{{ 'a\nb' | indent(2, first=True) }}", {"name": "mid"}, id="center"
+    ),
+    pytest.param("{{ data | tojson(indent=2) }}", {"data": {"a": [1, 2, {"b": None}]}}, id="tojson"),
+    pytest.param(
+        "{{ 'a b c d e f' | wordwrap(3) }}|{{ 'aXbX' | replace('X', '--') }}", {}, id="wrap-replace"
+    ),
+    pytest.param("{{ [1, 2, 3, 4, 5] | batch(2, 0) | list }}", {}, id="batch"),
+    pytest.param(
+        "{{ 2 ** 10 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ 1.5 * 4 }} {{ 'ab' * 3 }} {{ [1] + [2] }}", {}, id="math"
+    ),
+    pytest.param(
+        "{% macro item(x) %}<{{ x }}>{% endmacro %}{% for x in range(3) %}{{ item(x) }}{% endfor %}",
+        {},
+        id="macro",
     ),
     pytest.param(
         "{% for n in tree recursive %}{{ n.name }}({{ loop(n.kids) }}){% endfor %}",
         {"tree": [{"name": "a", "kids": [{"name": "b", "kids": []}]}]},
         id="recursive-loop",
     ),
-    pytest.param("{% set ns = namespace(s='') %}{% for c in 'abc' %}{% set ns.s = ns.s ~ c %}{% endfor %}{{ ns.s }}", {}, id="namespace"),
-    pytest.param("{{ '\t|'.expandtabs(4) }}{{ ', '.join(['x', 'y']) }}{{ name.upper() }}", {"name": "q"}, id="methods"),
+    pytest.param(
+        "{% set ns = namespace(s='') %}{% for c in 'abc' %}{% set ns.s = ns.s ~ c %}{% endfor %}{{ ns.s }}",
+        {},
+        id="namespace",
+    ),
+    pytest.param(
+        "{{ '\t|'.expandtabs(4) }}{{ ', '.join(['x', 'y']) }}{{ name.upper() }}", {"name": "q"}, id="methods"
+    ),
 ]
 
 
@@ -278,7 +305,9 @@ def test_the_bounds_can_be_raised_for_one_render(fresh_graph: MemoryGraph) -> No
 
 
 def test_a_refused_render_prompt_records_nothing(fresh_graph: MemoryGraph) -> None:
-    fresh_graph.publish_template("bomb", "{{ s * n }}", variables=[{"name": "s"}, {"name": "n", "type": "integer"}])
+    fresh_graph.publish_template(
+        "bomb", "{{ s * n }}", variables=[{"name": "s"}, {"name": "n", "type": "integer"}]
+    )
     before = fresh_graph.stats()
     with pytest.raises(TemplateRenderError):
         fresh_graph.render_prompt("bomb", {"s": "ab", "n": 10**9})

@@ -251,7 +251,9 @@ async def test_render_prompt_records_the_prompt_and_the_variables_used(graph: As
     assert link.node.id == version.id and link.edge.variables == {"name": "Dana", "topic": "refunds"}  # type: ignore[union-attr]
 
 
-async def test_render_prompt_records_what_it_depends_on_and_what_triggered_it(graph: AsyncMemoryGraph) -> None:
+async def test_render_prompt_records_what_it_depends_on_and_what_triggered_it(
+    graph: AsyncMemoryGraph,
+) -> None:
     # issue 13: render_prompt takes depends_on= and triggered_by= as add_prompt does.
     await graph.publish_template("support", GREETING)
     earlier = await graph.add_prompt("Find the order.")
