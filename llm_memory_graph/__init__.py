@@ -36,6 +36,10 @@ from .errors import (
     StoreReadOnlyError,
     StoreTimeoutError,
     StoreUnavailableError,
+    TemplateError,
+    TemplateInheritanceError,
+    TemplateNotFoundError,
+    TemplateRenderError,
     UsageError,
 )
 from .graph import MemoryGraph
@@ -77,6 +81,7 @@ from .spec import (
 from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore, GraphStore
 from .stores.sqlite import AsyncSQLiteStore, SQLiteStore
+from .templates import TemplateLimits
 
 __version__ = "0.1.0"
 
@@ -147,6 +152,11 @@ __all__ = [
     "StoreTimeoutError",
     "StoreUnavailableError",
     "Subgraph",
+    "TemplateError",
+    "TemplateInheritanceError",
+    "TemplateLimits",
+    "TemplateNotFoundError",
+    "TemplateRenderError",
     "TemplateVersion",
     "ToolInvocation",
     "UsageError",

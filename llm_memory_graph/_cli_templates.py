@@ -38,7 +38,7 @@ def _stats_table(rows: list[VersionStats]) -> str:
             f"v{r.version}",
             str(r.uses),
             str(r.completions),
-            f"{100 * r.error_rate:.1f}",
+            "-" if r.error_rate is None else f"{100 * r.error_rate:.1f}",
             "-" if r.latency_p50_ms is None else f"{r.latency_p50_ms:.0f}",
             "-" if r.latency_p95_ms is None else f"{r.latency_p95_ms:.0f}",
             str(r.total_tokens),

@@ -282,14 +282,19 @@ class TemplateNotFoundError(TemplateError, LookupError):
 
 class TemplateRenderError(TemplateError, ValueError):
     """Raised when variables are missing, unknown or of the wrong type, the text is not valid
-    Jinja, or the template reaches for something the sandbox forbids.
+    Jinja, the template reaches for something the sandbox forbids, passes one of its
+    bounds, or its code fails (a division by zero, a wrong type, a recursion).
 
-    ``variable`` names the variable at fault when there is one.
+    ``variable`` names the variable at fault when there is one; ``limit`` names the
+    ``TemplateLimits`` field that was passed when a bound stopped the template.
     """
 
-    def __init__(self, message: str, *, template: str, variable: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, template: str, variable: str | None = None, limit: str | None = None
+    ) -> None:
         self.template = template
         self.variable = variable
+        self.limit = limit
         where = f"{template}: variable {variable!r}" if variable else template
         super().__init__(f"{where}: {message}")
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import JsonValue
 
-from ._facade import NodeRef, node_fields, optional_id
+from ._builders import build_prompt
+from ._facade import NodeRef
 from .errors import ConstraintError, InvalidInputError, TemplateInheritanceError, TemplateNotFoundError
 from .schema import (
     Edge,
@@ -35,6 +36,8 @@ from .schema import (
 )
 from .spec import GroupBy, Neighbor, Page, TemplateVersionInfo, VersionStats
 from .templates import (
+    DEFAULT_LIMITS,
+    TemplateLimits,
     content_hash,
     infer_variables,
     parse_version_number,
@@ -57,6 +60,10 @@ MAX_INHERITANCE = 32
 
 class _TemplateMethods:
     """Template methods, mixed into ``MemoryGraph``."""
+
+    #: The bounds every parse and render of a template stays within, unless a call
+    #: passes its own ``limits=``; set it to raise them for this graph.
+    template_limits: TemplateLimits = DEFAULT_LIMITS
 
     if TYPE_CHECKING:  # what the methods use of the graph they are mixed into
 
@@ -95,6 +102,7 @@ class _TemplateMethods:
         semver: str | None = None,
         label: str | None = None,
         description: str | None = None,
+        limits: TemplateLimits | None = None,
     ) -> TemplateVersion:
         """Publish a version of the template ``name`` (made on first use) and return it.
 
@@ -106,11 +114,15 @@ class _TemplateMethods:
         :param parent: a version of the same template this one extends (``3`` or ``"v3"``),
             or the id of any template version; the text then says ``{% extends "parent" %}``.
         :param message: why this version exists, like a commit message.
-        :param label: move this label (say ``"staging"``) to the version.
+        :param label: move this label (say ``"staging"``) to the version, in the same
+            transaction as the publication: both happen, or neither does.
+        :param limits: the bounds of finding the variables the text uses (which runs
+            Jinja's compiler); by default ``template_limits``.
+        :raises TemplateRenderError: if the text is not valid Jinja or passes a bound.
         """
         with validating("template"):
             specs = (
-                infer_variables(body)
+                infer_variables(body, limits=limits or self.template_limits)
                 if variables is None
                 else [VariableSpec.model_validate(v) for v in variables]
             )
@@ -125,10 +137,16 @@ class _TemplateMethods:
                 semver=semver,
                 content_hash=content_hash(body, specs, parent_id),
             )
-        with self._invalidating():
-            version, _ = self.store.publish_version(draft, parent_id=parent_id)
-        if label is not None:
-            self.move_label(name, label, version.id, actor=author, reason=message)
+        with validating("label"):
+            move = (
+                None
+                if label is None
+                else Labels(
+                    source_id=template.id, target_id=draft.id, label=label, actor=author, reason=message
+                )
+            )
+        with self._invalidating():  # one transaction: the version is published with its label or not at all
+            version, _ = self.store.publish_version(draft, parent_id=parent_id, label=move)
         return version
 
     def template_versions(self, name: str) -> list[TemplateVersion]:
@@ -227,10 +245,16 @@ class _TemplateMethods:
         *,
         version: int | str | None = None,
         label: str | None = None,
+        limits: TemplateLimits | None = None,
     ) -> str:
-        """Render a version with ``variables``, recording nothing."""
+        """Render a version with ``variables``, recording nothing.
+
+        :param limits: the bounds of this render; by default ``template_limits``.
+        :raises TemplateRenderError: if a variable is missing, unknown or ill-typed, or the
+            template fails or passes a bound.
+        """
         chosen = self.get_template_version(name, version=version, label=label)
-        text, _ = self._render(name, chosen, variables or {})
+        text, _ = self._render(name, chosen, variables or {}, limits)
         return text
 
     def render_prompt(
@@ -243,25 +267,42 @@ class _TemplateMethods:
         conversation: NodeRef | None = None,
         agent: NodeRef | None = None,
         role: str = "user",
+        triggered_by: NodeRef | None = None,
+        depends_on: Iterable[NodeRef] = (),
         metadata: Mapping[str, JsonValue] | None = None,
         id: str | None = None,
         created_at: datetime | None = None,
+        limits: TemplateLimits | None = None,
     ) -> Prompt:
         """Render a version and record the result as a prompt that INSTANTIATES it, with
         the variables used, so what follows the prompt is traceable to the version.
+
+        :param triggered_by: the tool call whose result prompted it (a TRIGGERS edge), as
+            for ``add_prompt``.
+        :param depends_on: earlier items whose output it uses (DEPENDS_ON edges), as for
+            ``add_prompt``.
+        :param limits: the bounds of this render; by default ``template_limits``.
+        :raises TemplateRenderError: if a variable is missing, unknown or ill-typed, or the
+            template fails or passes a bound; nothing is recorded.
         """
         chosen = self.get_template_version(name, version=version, label=label)
-        text, used = self._render(name, chosen, variables or {})
+        text, used = self._render(name, chosen, variables or {}, limits)
+        prompt, edges = build_prompt(
+            text,
+            conversation=conversation,
+            agent=agent,
+            role=role,
+            triggered_by=triggered_by,
+            depends_on=depends_on,
+            token_count=None,
+            user_id=None,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
         with validating("prompt"):
-            prompt = Prompt(
-                content=text,
-                role=role,
-                conversation_id=optional_id(conversation, "conversation"),
-                agent_id=optional_id(agent, "agent"),
-                **node_fields(metadata, id, created_at),
-            )
-            edge = Instantiates(source_id=prompt.id, target_id=chosen.id, variables=used)
-        return self._add_one(prompt, [edge])  # type: ignore[return-value]
+            edges.append(Instantiates(source_id=prompt.id, target_id=chosen.id, variables=used))
+        return self._add_one(prompt, edges)  # type: ignore[return-value]
 
     def compare_versions(
         self,
@@ -302,7 +343,7 @@ class _TemplateMethods:
                     uses=uses,
                     completions=row.completions if row else 0,
                     errors=row.errors if row else 0,
-                    error_rate=row.error_rate if row else 0.0,
+                    error_rate=row.error_rate if row and row.completions else None,
                     latency_p50_ms=row.latency_p50_ms if row else None,
                     latency_p95_ms=row.latency_p95_ms if row else None,
                     input_tokens=row.input_tokens if row else 0,
@@ -375,10 +416,14 @@ class _TemplateMethods:
             chain.append(parents[0])
 
     def _render(
-        self, name: str, version: TemplateVersion, variables: Mapping[str, Any]
+        self,
+        name: str,
+        version: TemplateVersion,
+        variables: Mapping[str, Any],
+        limits: TemplateLimits | None = None,
     ) -> tuple[str, dict[str, Any]]:
         label = f"{name}@v{version.version}"
         chain = self._chain(version)
         specs = {s.name: s for v in reversed(chain) for s in v.variables}  # a child's spec wins
         used = validate_variables(list(specs.values()), variables, template=label)
-        return render(chain, used, template=label), used
+        return render(chain, used, template=label, limits=limits or self.template_limits), used

@@ -214,14 +214,18 @@ class TemplateVersionInfo(Model):
 
 
 class VersionStats(Model):
-    """How one template version did: its uses, and its completions' speed, cost and ratings."""
+    """How one template version did: its uses, and its completions' speed, cost and ratings.
+
+    ``error_rate`` and the latencies are ``None`` when the version has no completions in
+    the period: no data, rather than a rate of 0.
+    """
 
     version: int
     version_id: str
     uses: int
     completions: int
     errors: int
-    error_rate: float
+    error_rate: float | None
     latency_p50_ms: float | None
     latency_p95_ms: float | None
     input_tokens: int

@@ -103,6 +103,32 @@ def test_diff_prints_a_unified_diff(published: Path) -> None:
     assert result.output.splitlines()[:2] == ["--- support@v1", "+++ support@v2"]
 
 
+def test_diff_of_text_without_a_final_newline_prints_one_line_per_line(tmp_path: Path) -> None:
+    db = tmp_path / "graph.db"
+    with MemoryGraph.open(db) as graph:
+        graph.publish_template("support", "Hello.\nBye.")
+        graph.publish_template("support", "Hello.\nCiao.")
+    result = _invoke("templates", "diff", "support", "1", "2", "--db", str(db))
+    assert result.output.splitlines()[-5:] == [
+        " Hello.",
+        "-Bye.",
+        "\\ No newline at end of file",
+        "+Ciao.",
+        "\\ No newline at end of file",
+    ]
+
+
+def test_compare_shows_no_error_rate_for_a_version_without_completions(published: Path) -> None:
+    with MemoryGraph.open(published) as graph:
+        prompt = graph.render_prompt("support", {"name": "Dana"}, version=2)
+        graph.add_completion(prompt, "ok", error="timeout")
+    result = _invoke("templates", "compare", "support", "v1", "v2", "--db", str(published))
+    rows = [line.split() for line in result.output.splitlines()]
+    assert rows[0][3:5] == ["error", "%"]
+    assert (rows[1][0], rows[1][3]) == ("v1", "-")
+    assert (rows[2][0], rows[2][3]) == ("v2", "100.0")
+
+
 def test_compare_prints_one_row_per_version(published: Path) -> None:
     with MemoryGraph.open(published) as graph:
         prompt = graph.render_prompt("support", {"name": "Dana"}, version=2)
@@ -127,3 +153,23 @@ def test_an_unknown_version_is_one_line_error_in_a_real_run(published: Path) -> 
     )
     assert done.returncode == 1
     assert done.stderr == "Error: template 'support' has no version v9\n"
+
+
+def test_a_template_bomb_is_a_one_line_error_in_a_real_run(tmp_path: Path) -> None:
+    db = tmp_path / "graph.db"
+    with MemoryGraph.open(db) as graph:
+        graph.publish_template("bomb", "{{ '%999999999d' % 1 }}")
+    done = run_cli("templates", "render", "bomb", "--version", "1", "--db", str(db))
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Error: bomb@v1: the template would build a text of 1,000,000,014 characters or items, "
+        "more than 1,000,000; raise TemplateLimits.max_output_chars to allow it\n"
+    )
+
+
+def test_a_failing_template_expression_is_a_one_line_error_in_a_real_run(tmp_path: Path) -> None:
+    db = tmp_path / "graph.db"
+    with MemoryGraph.open(db) as graph:
+        graph.publish_template("broken", "{{ 1 / 0 }}")
+    done = run_cli("templates", "render", "broken", "--version", "1", "--db", str(db))
+    assert (done.returncode, done.stderr) == (1, "Error: broken@v1: ZeroDivisionError: division by zero\n")

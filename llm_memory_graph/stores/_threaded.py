@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ..errors import GraphClosedError
-from ..schema import Direction, Edge, EdgeType, Node, TemplateVersion
+from ..schema import Direction, Edge, EdgeType, Labels, Node, TemplateVersion
 from ..spec import (
     AggregateRow,
     Deleted,
@@ -154,10 +154,10 @@ class AsyncThreadedStore:
         return await self._run(self._store.stats)
 
     async def publish_version(
-        self, version: TemplateVersion, *, parent_id: str | None = None
+        self, version: TemplateVersion, *, parent_id: str | None = None, label: Labels | None = None
     ) -> tuple[TemplateVersion, bool]:
         """See ``GraphStore.publish_version``."""
-        return await self._run(self._store.publish_version, version, parent_id=parent_id)
+        return await self._run(self._store.publish_version, version, parent_id=parent_id, label=label)
 
     async def change_token(self) -> int | None:
         """See ``GraphStore.change_token``."""

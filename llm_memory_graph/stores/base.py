@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from ..schema import Direction, Edge, EdgeType, Node, TemplateVersion
+from ..schema import Direction, Edge, EdgeType, Labels, Node, TemplateVersion
 from ..spec import (
     AggregateRow,
     Deleted,
@@ -190,15 +190,20 @@ class GraphStore(Protocol):
         ...
 
     def publish_version(
-        self, version: TemplateVersion, *, parent_id: str | None = None
+        self, version: TemplateVersion, *, parent_id: str | None = None, label: Labels | None = None
     ) -> tuple[TemplateVersion, bool]:
         """Publish a template version atomically: if the template already has a version
         with the same ``content_hash``, return it; else number this one next (1, 2, 3 ...
         per template, whatever number it carries) and write it, with an INHERITS edge to
         ``parent_id`` when given.
 
+        :param label: a label move to record in the same transaction: a ``LABELS`` edge
+            from the version's template, whose ``target_id`` the store sets to the stored
+            version (the existing one when the content was published before). If the move
+            is refused, the version is not published either.
         :returns: the stored version, and whether it was created now.
         :raises NodeNotFoundError: if the template or the parent does not exist.
+        :raises InvalidInputError: if ``label`` does not start at the version's template.
         """
         ...
 
@@ -306,7 +311,7 @@ class AsyncGraphStore(Protocol):
         ...
 
     async def publish_version(
-        self, version: TemplateVersion, *, parent_id: str | None = None
+        self, version: TemplateVersion, *, parent_id: str | None = None, label: Labels | None = None
     ) -> tuple[TemplateVersion, bool]:
         """See ``GraphStore.publish_version``."""
         ...

@@ -49,6 +49,7 @@ from ..schema import (
     Edge,
     EdgeType,
     Inherits,
+    Labels,
     Node,
     NodeType,
     TemplateVersion,
@@ -82,6 +83,7 @@ from ._common import (
     path_types,
     ranked_page_of,
 )
+from ._publish import check_label, label_at
 from ._retry import RetryHook, RetryPolicy
 from ._sqlite_aggregate import aggregate_statement
 from ._sqlite_rows import (
@@ -484,9 +486,10 @@ class SQLiteStore:
         return stored
 
     def publish_version(
-        self, version: TemplateVersion, *, parent_id: str | None = None
+        self, version: TemplateVersion, *, parent_id: str | None = None, label: Labels | None = None
     ) -> tuple[TemplateVersion, bool]:
-        """See ``GraphStore.publish_version``."""
+        """See ``GraphStore.publish_version``: the version and the label move share one transaction."""
+        check_label(version, label)
         with self._write():
             self._require(version.template_id, NodeType.PROMPT_TEMPLATE, field="template")
             if parent_id is not None:
@@ -497,14 +500,19 @@ class SQLiteStore:
                 (version.template_id, version.content_hash),
             ).fetchone()
             if same is not None:
-                return parse_node(same[0]), False  # type: ignore[return-value]
-            (top,) = self._execute(
-                "max_template_version", sql.MAX_TEMPLATE_VERSION, (version.template_id,)
-            ).fetchone()
-            numbered = version.model_copy(update={"version": (top or 0) + 1})
-            edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
-            (stored,) = self.upsert([numbered], edges)
-        return stored, True  # type: ignore[return-value]
+                stored: TemplateVersion = parse_node(same[0])  # type: ignore[assignment]
+                created = False
+            else:
+                (top,) = self._execute(
+                    "max_template_version", sql.MAX_TEMPLATE_VERSION, (version.template_id,)
+                ).fetchone()
+                numbered = version.model_copy(update={"version": (top or 0) + 1})
+                edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
+                (stored,) = self.upsert([numbered], edges)  # type: ignore[assignment]
+                created = True
+            if label is not None:  # refused: the version above rolls back with it
+                self.upsert(edges=[label_at(label, stored)])
+        return stored, created
 
     def _existing_nodes(self, ids: set[str]) -> tuple[dict[str, ExistingNode], dict[str, ConversationState]]:
         found: dict[str, ExistingNode] = {}

@@ -36,7 +36,7 @@ from ...errors import (
     MigrationError,
     NodeNotFoundError,
 )
-from ...schema import Direction, Edge, EdgeType, Inherits, Node, NodeType, TemplateVersion
+from ...schema import Direction, Edge, EdgeType, Inherits, Labels, Node, NodeType, TemplateVersion
 from ...spec import (
     AggregateRow,
     Deleted,
@@ -62,6 +62,7 @@ from .._common import (
     page_of,
     path_types,
 )
+from .._publish import check_label, label_at
 from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
 from ._compose import Composed, aggregate_query, count_query, page_query
@@ -281,9 +282,14 @@ class AsyncNeo4jStore:
         return plan.result()
 
     async def publish_version(
-        self, version: TemplateVersion, *, parent_id: str | None = None
+        self, version: TemplateVersion, *, parent_id: str | None = None, label: Labels | None = None
     ) -> tuple[TemplateVersion, bool]:
-        """See ``GraphStore.publish_version``: the template's node lock orders publishers."""
+        """See ``GraphStore.publish_version``: the template's node lock orders publishers, and
+        the version and the label move share one transaction.
+        """
+        check_label(version, label)
+        if label is not None:
+            check_types([], [label])
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> tuple[TemplateVersion, bool]:
             await self._require(tx, version.template_id, NodeType.PROMPT_TEMPLATE, field="template")
@@ -297,12 +303,17 @@ class AsyncNeo4jStore:
                 content_hash=version.content_hash,
             )
             if same:
-                return node_from_properties(same[0]["props"]), False  # type: ignore[return-value]
-            (top,) = await self._query(tx, "max_template_version", template_id=version.template_id)
-            numbered = version.model_copy(update={"version": (top["version"] or 0) + 1})
-            edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
-            (stored,) = await self._upsert_in(tx, [numbered], edges)
-            return stored, True  # type: ignore[return-value]
+                stored: TemplateVersion = node_from_properties(same[0]["props"])  # type: ignore[assignment]
+                created = False
+            else:
+                (top,) = await self._query(tx, "max_template_version", template_id=version.template_id)
+                numbered = version.model_copy(update={"version": (top["version"] or 0) + 1})
+                edges = [Inherits(source_id=numbered.id, target_id=parent_id)] if parent_id else []
+                (stored,) = await self._upsert_in(tx, [numbered], edges)  # type: ignore[assignment]
+                created = True
+            if label is not None:  # refused: the transaction, version included, rolls back
+                await self._upsert_in(tx, [], [label_at(label, stored)])
+            return stored, created
 
         return await self._transact(work, write=True)
 

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
-from llm_memory_graph import MemoryGraph
+from llm_memory_graph import MemoryGraph, PromptTemplate, TemplateVersion
 from llm_memory_graph.errors import (
     InvalidInputError,
     TemplateInheritanceError,
     TemplateNotFoundError,
     TemplateRenderError,
 )
+from llm_memory_graph.schema import Labels
+from llm_memory_graph.templates import content_hash
 
 GREETING = "Hello {{ name }}, about {{ topic }}."
 
@@ -79,6 +81,58 @@ def test_a_label_before_its_first_move_is_not_found(graph: MemoryGraph) -> None:
         graph.get_template_version(
             "support", label="production", as_of=first.created_at - timedelta(days=1)
         )
+
+
+def _draft(graph: MemoryGraph, name: str, body: str) -> TemplateVersion:
+    template = (graph.find(types="PromptTemplate", name=name)).items[0]
+    assert isinstance(template, PromptTemplate)
+    return TemplateVersion(template_id=template.id, body=body, content_hash=content_hash(body, [], None))
+
+
+# issue 13: publishing and moving the label were two transactions; a kill between them
+# left the label on the old version.
+def test_publishing_with_an_invalid_label_publishes_nothing(graph: MemoryGraph) -> None:
+    graph.publish_template("support", "one", label="production")
+    with pytest.raises(InvalidInputError, match="label"):
+        graph.publish_template("support", "two", label="no spaces allowed")
+    assert [v.body for v in graph.template_versions("support")] == ["one"]
+
+
+def test_a_label_move_the_store_refuses_takes_the_new_version_back_with_it(
+    graph: MemoryGraph,
+) -> None:
+    graph.publish_template("support", "one", label="production")
+    (earlier,) = graph.label_history("support", "production")
+    draft = _draft(graph, "support", "two")
+    clash = Labels(id=earlier.id, source_id=draft.template_id, target_id=draft.id, label="production")
+    with pytest.raises(InvalidInputError, match="cannot change"):  # the edge id is taken: refused
+        graph.store.publish_version(draft, label=clash)
+    assert [v.body for v in graph.template_versions("support")] == ["one"]
+    assert (graph.get_template_version("support", label="production")).body == "one"
+
+
+def test_a_label_move_from_another_template_is_refused_before_publishing(
+    graph: MemoryGraph,
+) -> None:
+    graph.publish_template("support", "one")
+    other = graph.publish_template("billing", "one")
+    draft = _draft(graph, "support", "two")
+    stray = Labels(source_id=other.template_id, target_id=draft.id, label="production")
+    with pytest.raises(InvalidInputError, match="template") as caught:
+        graph.store.publish_version(draft, label=stray)
+    assert caught.value.field == "label.source_id"
+    assert [v.body for v in graph.template_versions("support")] == ["one"]
+
+
+def test_republishing_identical_text_with_a_label_moves_it_to_the_existing_version(
+    graph: MemoryGraph,
+) -> None:
+    first = graph.publish_template("support", "one")
+    graph.publish_template("support", "two", label="production")
+    again = graph.publish_template("support", "one", label="production", message="rollback")
+    assert again.id == first.id
+    assert (graph.get_template_version("support", label="production")).id == first.id
+    assert [m.reason for m in graph.label_history("support", "production")] == [None, "rollback"]
 
 
 def test_history_lists_who_when_why_and_current_labels(graph: MemoryGraph) -> None:
@@ -195,6 +249,25 @@ def test_render_prompt_records_the_prompt_and_the_variables_used(graph: MemoryGr
     assert prompt.content == "Hello Dana, about refunds." and prompt.sequence == 1
     (link,) = graph.neighbors(prompt, direction="out", edge_types=["INSTANTIATES"])
     assert link.node.id == version.id and link.edge.variables == {"name": "Dana", "topic": "refunds"}  # type: ignore[union-attr]
+
+
+def test_render_prompt_records_what_it_depends_on_and_what_triggered_it(
+    graph: MemoryGraph,
+) -> None:
+    # issue 13: render_prompt takes depends_on= and triggered_by= as add_prompt does.
+    graph.publish_template("support", GREETING)
+    earlier = graph.add_prompt("Find the order.")
+    answer = graph.add_completion(earlier, "Calling lookup.")
+    call = graph.add_tool_invocation(answer, "lookup")
+    prompt = graph.render_prompt(
+        "support", {"name": "Dana", "topic": "refunds"}, depends_on=[answer], triggered_by=call
+    )
+    found = {
+        (n.edge.type, n.node.id)
+        for n in graph.neighbors(prompt, edge_types=["DEPENDS_ON", "TRIGGERS", "INSTANTIATES"])
+    }
+    version = graph.get_template_version("support")
+    assert found == {("DEPENDS_ON", answer.id), ("TRIGGERS", call.id), ("INSTANTIATES", version.id)}
 
 
 def test_what_follows_a_rendered_prompt_is_reachable_from_its_version(graph: MemoryGraph) -> None:
