@@ -32,6 +32,7 @@ __all__ = [
     "agent_ref",
     "color",
     "echo_json",
+    "error_line",
     "meta_value",
     "open_graph",
     "output_options",
@@ -42,6 +43,9 @@ __all__ = [
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 PROG = "llm-memory-graph"
+
+#: The longest error line the CLI prints, in characters; the rest is cut with an ellipsis.
+ERROR_WIDTH = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,6 +166,14 @@ def echo_json(value: Any) -> None:
     click.echo(render.dumps(value))
 
 
+def error_line(exc: BaseException) -> str:
+    """Return a library error as one line for ``Error: ...``: control characters shown as
+    escapes (a newline too), cut to ``ERROR_WIDTH`` characters.
+    """
+    text = render.visible(str(exc))
+    return text if len(text) <= ERROR_WIDTH else text[: ERROR_WIDTH - 1] + "…"
+
+
 @contextmanager
 def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGraph]:
     """Open the chosen graph and turn library errors into one-line CLI errors.
@@ -183,7 +195,7 @@ def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGr
         ) as graph:
             yield graph
     except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_line(exc)) from exc
 
 
 def parse_meta(pairs: Iterable[str]) -> dict[str, MetadataScalar]:

@@ -29,6 +29,7 @@ from ._cli_common import (
     agent_ref,
     color,
     echo_json,
+    error_line,
     open_graph,
     output_options,
     parse_meta,
@@ -229,11 +230,11 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     if as_json or fmt == "json":
         echo_json(render.lineage_json(found))
     elif fmt == "mermaid":
-        click.echo(to_mermaid(found), nl=False)
+        click.echo(render.inert(to_mermaid(found)), nl=False)
     elif fmt == "dot":
-        click.echo(to_dot(found), nl=False)
+        click.echo(render.inert(to_dot(found)), nl=False)
     elif fmt == "html":
-        click.echo(to_html(found, title=f"Lineage of {node_id}"), nl=False)
+        click.echo(render.inert(to_html(found, title=f"Lineage of {node_id}")), nl=False)
     else:
         click.echo(render.lineage_tree(found, color=color()))
 
@@ -343,7 +344,7 @@ def _neo4j_store(store: StoreChoice) -> Iterator[Neo4jStore]:
         with Neo4jStore(Neo4jSettings.from_env(store.uri, user=store.user, database=store.database)) as neo4j:
             yield neo4j
     except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_line(exc)) from exc
 
 
 @cli.group(invoke_without_command=True)
@@ -377,7 +378,7 @@ def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool
 
                 steps = migrator.apply(on_statement=progress)
         except MemoryGraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(error_line(exc)) from exc
     if as_json:
         echo_json({"dry_run": dry_run, "migrations": [{"version": m.version, "name": m.name} for m in steps]})
     elif not steps:
@@ -400,7 +401,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
         try:
             states = Migrator(neo4j).status()
         except MemoryGraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(error_line(exc)) from exc
     if as_json:
         echo_json(
             [
