@@ -121,6 +121,10 @@ def visible(text: str, *, newlines: bool = False) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+#: ``visible`` under a name no local function shadows (``lineage_tree`` has a ``visible``).
+_visible = visible
+
+
 def inert(text: str) -> str:
     """Return text that is also JSON, HTML or source (a Mermaid or DOT drawing) with every
     control character but tab and newline as a ``\\u00XX`` escape, which JSON and
@@ -400,7 +404,7 @@ def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
         node = nodes[branch.child]
         head = f"{prefix}{'└─ ' if last else '├─ '}{label}: "
         if branch.child in seen:
-            name = f" {visible(node.name)}" if isinstance(node, Agent) else ""
+            name = f" {_visible(node.name)}" if isinstance(node, Agent) else ""
             node_id = click.style(f"[{node.id}]", dim=True) if color else f"[{node.id}]"
             lines.append(f"{head}{node.type}{name} (see above)  {node_id}")
             continue
