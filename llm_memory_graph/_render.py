@@ -364,7 +364,7 @@ def _children(lineage: Lineage, nodes: Mapping[str, Node]) -> dict[str, list[_Br
     return children
 
 
-def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
+def lineage_tree(lineage: Lineage, *, agents: Mapping[str, str] | None = None, color: bool = False) -> str:
     """Return a lineage as an indented tree, the root first.
 
     Under each node come the nodes one provenance step away (inputs when walking up,
@@ -372,11 +372,14 @@ def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
     reached again is printed once in full and afterwards as ``(see above)``, except that
     an item's agent, already named on the item's line as ``@name``, is not repeated.
     Parallel edges of one type between the same two nodes are shown once, with a count.
+
+    :param agents: agent names by id (default none) for items whose agent is not in the
+        lineage (walking down never reaches agents); the lineage's own agents are known.
     """
     nodes = {n.id: n for n in lineage.nodes}
     if lineage.root_id not in nodes:
         return f"(no node {lineage.root_id} in this lineage)"
-    agents = {n.id: n.name for n in lineage.nodes if isinstance(n, Agent)}
+    agents = dict(agents or {}) | {n.id: n.name for n in lineage.nodes if isinstance(n, Agent)}
     children = _children(lineage, nodes)
     lines = [node_line(nodes[lineage.root_id], agents=agents, color=color)]
     seen = {lineage.root_id}

@@ -16,7 +16,6 @@ import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -36,13 +35,13 @@ from ._cli_common import (
     store_options,
 )
 from ._cli_metrics import serve_metrics_command
-from ._cli_report import report
+from ._cli_report import parse_moment, report
 from ._cli_templates import templates
 from ._demo import record_demo
 from ._export import to_dot, to_html, to_mermaid
 from .errors import MemoryGraphError
 from .graph import MemoryGraph
-from .schema import Agent, Conversation, Node, NodeType
+from .schema import Agent, Conversation, Node, NodeType, utcnow
 from .spec import Stats
 from .stores.neo4j import Neo4jSettings
 
@@ -63,20 +62,6 @@ def _agent_names(graph: MemoryGraph, nodes: Sequence[Node]) -> dict[str, str]:
     names = {node.id: node.name for node in nodes if isinstance(node, Agent)}
     wanted = {a for node in nodes if (a := getattr(node, "agent_id", None)) is not None}
     return names | agent_names(graph, wanted - names.keys())
-
-
-def _parse_time(value: str | None, option: str) -> datetime | None:
-    """Parse an ISO 8601 date or datetime; a date alone or a naive time is taken as UTC."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.ClickException(
-            f"{option}: {value!r} is not an ISO 8601 date or datetime "
-            "(for example 2024-06-01 or 2024-06-01T09:30:00+02:00)"
-        ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _parse_types(values: Iterable[str]) -> list[NodeType]:
@@ -227,6 +212,7 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     """
     with open_graph(store) as graph:
         found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
+        agents = _agent_names(graph, found.nodes) if fmt == "tree" and not as_json else {}
     if as_json or fmt == "json":
         echo_json(render.lineage_json(found))
     elif fmt == "mermaid":
@@ -236,7 +222,7 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     elif fmt == "html":
         click.echo(render.inert(to_html(found, title=f"Lineage of {node_id}")), nl=False)
     else:
-        click.echo(render.lineage_tree(found, color=color()))
+        click.echo(render.lineage_tree(found, agents=agents, color=color()))
 
 
 @cli.command()
@@ -267,11 +253,12 @@ def transcript(conversation_id: str, store: StoreChoice, as_json: bool) -> None:
     help=f"Node type, repeatable or comma-separated: {', '.join(NodeType)}.",
 )
 @click.option(
-    "--since", metavar="WHEN", help="Created at or after, ISO 8601; a date alone or a naive time is UTC."
+    "--since",
+    metavar="WHEN",
+    help="Created at or after WHEN: a duration before now (30m, 24h, 7d, 2w) or an ISO 8601 "
+    "date or datetime (UTC unless it says otherwise).",
 )
-@click.option(
-    "--until", metavar="WHEN", help="Created before, ISO 8601; a date alone or a naive time is UTC."
-)
+@click.option("--until", metavar="WHEN", help="Created before WHEN; same forms as --since.")
 @click.option("--conversation", metavar="ID", help="Only items of this conversation.")
 @click.option("--agent", metavar="ID|NAME", help="Only items handled by this agent (an id or a name).")
 @click.option("--model", metavar="NAME", help="Only completions that asked for or got this model.")
@@ -304,7 +291,8 @@ def find(
     When more match, the next page's cursor is printed; pass it back with --cursor.
     """
     node_types = _parse_types(types)
-    since_at, until_at = _parse_time(since, "--since"), _parse_time(until, "--until")
+    now = utcnow()
+    since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
     metadata = parse_meta(meta)
     with open_graph(store) as graph:
         page = graph.find(

@@ -34,6 +34,7 @@ from ._facade import (
     GraphState,
     NodeRef,
     build_filter,
+    check_models,
     default_db_path,
     ref_id,
     require_open,
@@ -194,10 +195,12 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
     def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
         """Write any nodes and edges in one atomic, idempotent batch.
 
+        :param nodes: node models (``Prompt(...)``, or ``parse_node(data)`` for a dict).
+        :param edges: edge models (``Generates(...)``, or ``parse_edge(data)``).
         :returns: the nodes as stored (conversation items carry their sequence number).
         :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
         """
-        return self._write(nodes, edges)
+        return self._write(*check_models(nodes, edges))
 
     def link(
         self,
@@ -552,12 +555,14 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
 
     # ------------------------------------------------------------ reads
 
-    def get(self, node_id: str) -> Node:
-        """Return one node.
+    def get(self, node_id: NodeRef) -> Node:
+        """Return one node, as stored now.
 
+        :param node_id: its id, or a node (the stored version of it is returned).
         :raises NodeNotFoundError: if there is no node with this id.
         """
-        return self._read(("get", node_id), self._store.get_node, node_id)
+        wanted = ref_id(node_id, "node_id")
+        return self._read(("get", wanted), self._store.get_node, wanted)
 
     def get_edge(self, edge_id: str) -> Edge:
         """Return one edge.
