@@ -175,11 +175,14 @@ def error_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGraph]:
+def open_graph(store: StoreChoice, *, create: bool = False, write: bool = False) -> Iterator[MemoryGraph]:
     """Open the chosen graph and turn library errors into one-line CLI errors.
 
     :param create: make the database file if it is missing; otherwise a missing file is
         an error. Neo4j databases are made by ``migrate``.
+    :param write: the command writes to an existing graph. Without ``create`` or
+        ``write`` a file is opened read-only: a read command never creates, converts or
+        upgrades a file, and works on a read-only folder or mount.
     """
     try:
         if store.uri is not None:
@@ -191,7 +194,11 @@ def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGr
             if not create and not target.exists():
                 raise click.ClickException(f"no graph database at {target}; run `{PROG} demo` or pass --db")
         with MemoryGraph.open(
-            target, user=store.user, database=store.database, timeout=store.timeout
+            target,
+            user=store.user,
+            database=store.database,
+            timeout=store.timeout,
+            read_only=not (create or write),
         ) as graph:
             yield graph
     except MemoryGraphError as exc:

@@ -185,7 +185,7 @@ def label_(
     as_json: bool,
 ) -> None:
     """Point LABEL at VERSION (a rollback is just another move)."""
-    with open_graph(store) as graph:
+    with open_graph(store, write=True) as graph:
         move = graph.move_label(name, label, version, actor=actor, reason=reason)
         target = graph.get(move.target_id)
     if as_json:

@@ -130,6 +130,7 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         cache: QueryCache | bool = True,
         registry: CollectorRegistry | None = REGISTRY,
         retry: RetryPolicy | None = None,
+        read_only: bool = False,
     ) -> MemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -145,6 +146,10 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         :param cache: as for the constructor; ``registry`` too.
         :param retry: attempts and backoff for transient store failures (a file locked past
             ``timeout``, a lost Neo4j leader); default ``RetryPolicy()``.
+        :param read_only: SQLite only: open the file read-only, creating, converting and
+            upgrading nothing (an empty file or an older schema is refused); writes raise
+            ``StoreReadOnlyError``. A file on a read-only folder or mount is opened this
+            way even without it.
         """
         if is_neo4j_uri(target):
             from .stores.neo4j import Neo4jStore, Neo4jSettings
@@ -153,7 +158,7 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
             return cls(store=Neo4jStore(settings, retry=retry), cache=cache, registry=registry)
         if target is None:
             target = default_db_path()
-        store = SQLiteStore(target, timeout=timeout, durable=durable, retry=retry)
+        store = SQLiteStore(target, timeout=timeout, durable=durable, retry=retry, read_only=read_only)
         return cls(store=store, cache=cache, registry=registry)
 
     @property

@@ -406,7 +406,9 @@ def test_find_bad_since_prints_one_line_error(dated_db: str) -> None:
     done = _invoke("find", "--since", "last tuesday", "--db", dated_db)
 
     assert done.exit_code == 1
-    assert done.stderr.startswith("Error: --since: 'last tuesday' is not an ISO 8601 date or datetime")
+    assert done.stderr.startswith(
+        "Error: --since: 'last tuesday' is not a duration before now (30m, 24h, 7d, 2w)"
+    )
     assert len(done.stderr.splitlines()) == 1
 
 

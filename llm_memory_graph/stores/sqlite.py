@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -169,6 +170,29 @@ def _translate(exc: sqlite3.Error) -> StoreError:
 _TUNING = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000")
 
 
+def _cannot_write(exc: StoreUnavailableError) -> bool:
+    """Tell whether opening failed because SQLite could not write the file, its folder or
+    its -wal/-shm files (a read-only file, folder or mount), as opposed to a missing or
+    broken file.
+    """
+    cause = exc.__cause__
+    code = getattr(cause, "sqlite_errorname", None) or ""
+    return isinstance(exc, StoreReadOnlyError) or code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+
+
+def _nobody_can_write(folder: Path) -> bool:
+    """Tell whether no process (root aside) can create files in ``folder``: it is on a
+    read-only mount, or its permissions grant writing to no one. Then no writer can start
+    a -wal beside the file, and reading it ``immutable=1`` is safe.
+    """
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+        return folder.stat().st_mode & 0o222 == 0
+    except OSError:
+        return False
+
+
 def _is_busy(exc: BaseException) -> bool:
     """Tell whether a ``sqlite3`` error is a lock held by another connection (SQLITE_BUSY)."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -253,32 +277,86 @@ class SQLiteStore:
             )
         if self.read_only and self.path == ":memory:":
             raise StoreUnavailableError("an in-memory graph cannot be opened read-only", store="sqlite")
-        target = f"file:{quote(self.path)}?mode=ro" if self.read_only else self.path
-        with _translate_errors():
-            conn = sqlite3.connect(
-                target,
-                timeout=self.timeout,
-                isolation_level=None,
-                check_same_thread=False,
-                uri=self.read_only,
-            )
+        if self.read_only:
+            conn = self._open_read_only()
+        else:
             try:
-                self._retrying_busy(conn, lambda: self._prepare(conn))
-            except BaseException:
-                conn.close()
-                raise
+                conn = self._open(self.path, uri=False, read_only=False)
+            except StoreUnavailableError as exc:
+                # A file on a read-only folder or mount: read it as read_only=True would,
+                # and let writes raise StoreReadOnlyError.
+                if not (_cannot_write(exc) and Path(self.path).is_file()):
+                    raise
+                conn = self._open_read_only()
         self._connection = conn
         self._state = _State.OPENED
         return conn
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        """Check (or create, in a new file) the schema; only creation takes the write lock."""
+    def _open(self, target: str, *, uri: bool, read_only: bool) -> sqlite3.Connection:
+        """Connect to ``target`` and check (or create) the schema, retrying while busy."""
+        with _translate_errors():
+            conn = sqlite3.connect(
+                target, timeout=self.timeout, isolation_level=None, check_same_thread=False, uri=uri
+            )
+            try:
+                self._retrying_busy(conn, lambda: self._prepare(conn, read_only=read_only))
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open the file read-only (``mode=ro``). Reading a WAL database needs its -wal and
+        -shm files, which SQLite creates when missing; where it cannot (a read-only folder
+        or mount) and there is no -wal content to read, the file is opened ``immutable=1``,
+        which reads it without them and takes no locks: safe only because no one can
+        write beside it, which is checked first (a folder no one may write to, or a
+        read-only mount). See https://www.sqlite.org/walformat.html and
+        https://www.sqlite.org/uri.html#uriimmutable.
+        """
+        path = Path(self.path)
+        if not path.is_file():
+            raise StoreUnavailableError(
+                f"no database file at {str(path)!r}; a read-only store does not create one", store="sqlite"
+            )
+        target = f"file:{quote(str(path.absolute()))}?mode=ro"
+        try:
+            return self._open(target, uri=True, read_only=True)
+        except StoreUnavailableError as exc:
+            if not _cannot_write(exc):
+                raise
+            wal = path.with_name(path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreUnavailableError(
+                    f"cannot read {str(path)!r}: its folder is read-only to this process and its -wal "
+                    "file holds commits SQLite cannot read without its -shm file; open it once with "
+                    "write access (which checkpoints the -wal) or copy the folder somewhere writable",
+                    store="sqlite",
+                ) from exc
+            if not _nobody_can_write(path.parent):
+                raise StoreUnavailableError(
+                    f"cannot read {str(path)!r}: SQLite must create its -shm file to read it safely while "
+                    "others may write, and this process may not create files in its folder; ask for "
+                    "write access to the folder, or make the folder read-only for everyone",
+                    store="sqlite",
+                ) from exc
+            return self._open(target + "&immutable=1", uri=True, read_only=True)
+
+    def _prepare(self, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+        """Check (or create, in a new file) the schema; only creation takes the write lock.
+
+        :param read_only: only check: a file without a graph (an empty file too) or with
+            an older schema is refused, never created or upgraded.
+        """
         found = _schema_version(conn)
         if found is None and conn.execute(sql.COUNT_FOREIGN_TABLES).fetchone()[0]:
             raise StoreCorruptError(
                 "the file is a SQLite database of another application, not a graph database",
                 store="sqlite",
             )
+        if read_only:
+            self._check_read_only(conn, found)
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         conn.execute("PRAGMA temp_store = MEMORY")
@@ -305,6 +383,25 @@ class SQLiteStore:
                 raise
         if found > sql.SCHEMA_VERSION:
             raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
+        conn.execute(sql.CREATE_DOOMED)
+
+    def _check_read_only(self, conn: sqlite3.Connection, found: int | None) -> None:
+        """What ``_prepare`` does for a read-only connection: check, change nothing."""
+        if found is None:
+            raise StoreCorruptError(
+                "the file holds no graph (it is empty or another kind of file); opening it read-only "
+                "does not make it one",
+                store="sqlite",
+            )
+        if found > sql.SCHEMA_VERSION:
+            raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
+        if found < sql.SCHEMA_VERSION:
+            raise StoreReadOnlyError(
+                f"the file has schema version {found} and this library reads {sql.SCHEMA_VERSION}; "
+                "upgrading it needs write access (open it once read-write)",
+                store="sqlite",
+            )
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(sql.CREATE_DOOMED)
 
     def change_token(self) -> int | None:
