@@ -143,7 +143,8 @@ def store_options(func: _F) -> _F:
             default=5.0,
             show_default=True,
             metavar="SECONDS",
-            help="How long to wait while another process holds the database file's write lock.",
+            help="The longest wait, retries included, while another process holds the database "
+            "file's lock; 0 gives up at once.",
         ),
     ]
     wrapped: Any = command

@@ -6,10 +6,11 @@ in ``BEGIN IMMEDIATE`` transactions, so appends to a conversation are serialised
 database itself, across threads and across processes.
 
 A statement that finds the file locked or busy after the connection's own busy timeout is
-retried under the store's ``RetryPolicy`` (jittered backoff, bounded attempts) when that
-is safe: outside a transaction (reads, ``BEGIN IMMEDIATE`` itself, opening the file) and
-for ``COMMIT``, which SQLite leaves pending after a busy failure. Inside a transaction
-nothing is retried piecemeal; the transaction rolls back whole and the error is raised.
+retried under the store's ``RetryPolicy`` (jittered backoff, bounded attempts), within
+what is left of the store's ``timeout``, which bounds the whole wait, when that is safe:
+outside a transaction (reads, ``BEGIN IMMEDIATE`` itself, opening the file) and for
+``COMMIT``, which SQLite leaves pending after a busy failure. Inside a transaction nothing
+is retried piecemeal; the transaction rolls back whole and the error is raised.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
 from .._codec import decode_cursor, decode_rank_cursor, from_micros, to_micros
 from ..errors import (
@@ -218,13 +219,14 @@ class SQLiteStore:
 
     :param path: the database file, created if missing; ``":memory:"`` for a private
         in-memory graph.
-    :param timeout: seconds to wait for another connection's write lock before raising
-        ``StoreTimeoutError`` (default 5).
+    :param timeout: seconds to wait, in all and retries included, for another
+        connection's lock before raising ``StoreTimeoutError`` (default 5).
     :param durable: ``True`` makes every commit reach the disk before returning
         (``synchronous=FULL``); the default ``False`` (``synchronous=NORMAL``) survives a
         crashed process but may lose the last commits on power loss.
-    :param retry: attempts and backoff when the file is still locked after ``timeout``
-        (default ``RetryPolicy()``: 5 tries); see the module docstring for what is retried.
+    :param retry: attempts and backoff for a busy error SQLite reports without waiting
+        (a stale read snapshot, a WAL being recovered), all within ``timeout`` (default
+        ``RetryPolicy()``: 5 tries); see the module docstring for what is retried.
     :param read_only: open the file read-only (a ``mode=ro`` URI); writes then raise
         ``StoreReadOnlyError``. The file must exist and hold a graph.
 
@@ -296,7 +298,7 @@ class SQLiteStore:
         """Connect to ``target`` and check (or create) the schema, retrying while busy."""
         with _translate_errors():
             conn = sqlite3.connect(
-                target, timeout=self.timeout, isolation_level=None, check_same_thread=False, uri=uri
+                target, timeout=self._try_wait(), isolation_level=None, check_same_thread=False, uri=uri
             )
             try:
                 self._retrying_busy(conn, lambda: self._prepare(conn, read_only=read_only))
@@ -430,7 +432,7 @@ class SQLiteStore:
         try:  # _translate_errors, inlined: this runs for every statement
             cursor = conn.execute(statement, params)
         except sqlite3.OperationalError as exc:
-            cursor = self._after_busy(exc, conn, lambda: conn.execute(statement, params), name)
+            cursor = self._after_busy(exc, conn, lambda: conn.execute(statement, params), name, started)
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
         log.debug("sqlite %s in %.3f ms", name, (time.perf_counter() - started) * 1000)
@@ -444,13 +446,18 @@ class SQLiteStore:
         try:
             conn.executemany(statement, rows)
         except sqlite3.OperationalError as exc:
-            self._after_busy(exc, conn, lambda: conn.executemany(statement, rows), name)
+            self._after_busy(exc, conn, lambda: conn.executemany(statement, rows), name, started)
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
         log.debug("sqlite %s: %d rows in %.3f ms", name, len(rows), (time.perf_counter() - started) * 1000)
 
     def _after_busy(
-        self, exc: sqlite3.OperationalError, conn: sqlite3.Connection, call: Callable[[], T], name: str
+        self,
+        exc: sqlite3.OperationalError,
+        conn: sqlite3.Connection,
+        call: Callable[[], T],
+        name: str,
+        started: float,
     ) -> T:
         """Retry ``call``, which just failed with ``exc``, if the file was busy and a retry is
         safe (outside a transaction, or COMMIT, which a busy failure leaves pending); else,
@@ -459,34 +466,67 @@ class SQLiteStore:
         if not _is_busy(exc) or (conn.in_transaction and name != "commit"):
             raise _translate(exc) from exc
         with _translate_errors():
-            return self._retry(exc, call)
+            return self._retry(exc, conn, call, started)
 
     def _retrying_busy(self, conn: sqlite3.Connection, call: Callable[[], T]) -> T:
         """Run ``call`` (no transaction open), retrying it while the file is busy."""
+        started = time.perf_counter()
         try:
             return call()
         except sqlite3.OperationalError as exc:
             if not _is_busy(exc) or conn.in_transaction:
                 raise
-            return self._retry(exc, call)
+            return self._retry(exc, conn, call, started)
 
-    def _retry(self, first: BaseException, call: Callable[[], T]) -> T:
-        """Retry ``call`` under the policy; ``first`` is the busy error its first try raised."""
+    def _retry(
+        self, first: BaseException, conn: sqlite3.Connection, call: Callable[[], T], started: float
+    ) -> T:
+        """Retry ``call`` under the policy; ``first`` is the busy error its first try,
+        begun at ``started`` (``time.perf_counter()``), raised.
+
+        ``timeout`` bounds the whole wait, retries included: each try waits at most its
+        share of it (``_try_wait``) in SQLite's busy handler, no backoff sleeps past
+        ``started + timeout``, and no retry starts after it. A file locked throughout is
+        reported once ``timeout`` is spent (at once with ``timeout=0``, with no retry).
+        """
+        deadline = started + self.timeout
         pending = [first]
+
+        def remaining() -> float:
+            return deadline - time.perf_counter()
 
         def attempt() -> T:
             if pending:
                 raise pending.pop()
+            wait = max(0.0, min(remaining(), self._try_wait()))
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             return call()
 
+        backoff = wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff)
+
+        def wait(state: RetryCallState) -> float:
+            return max(0.0, min(backoff(state), remaining()))
+
+        def stop(state: RetryCallState) -> bool:
+            return state.attempt_number >= self.retry.attempts or remaining() <= 0
+
         retrying = Retrying(
-            stop=stop_after_attempt(self.retry.attempts),
-            wait=wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff),
+            stop=stop,
+            wait=wait,
             retry=retry_if_exception(_is_busy),
             before_sleep=self._count_retry,
             reraise=True,
         )
-        return retrying(attempt)
+        try:
+            return retrying(attempt)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._try_wait() * 1000)}")
+
+    def _try_wait(self) -> float:
+        """How long one try waits in SQLite's busy handler: an equal share of ``timeout``
+        per attempt, so the tries and the backoff between them fit in ``timeout``.
+        """
+        return self.timeout / self.retry.attempts
 
     def _count_retry(self, state: RetryCallState) -> None:
         kind = _busy_kind(state.outcome.exception() if state.outcome else None)
