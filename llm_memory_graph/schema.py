@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeAlias, TypeVar
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar, get_args, get_origin
 from uuid import UUID
 
 from pydantic import (
@@ -291,6 +291,25 @@ def _surrogate_in(value: Any, path: str) -> str | None:
     return None
 
 
+def _may_hold_text(annotation: Any) -> bool:
+    """Tell whether a field of this type may hold free text: ``str``, a dict, list or
+    tuple, or a JSON value (not an id, an enum, a literal, a number or a time).
+    """
+    if annotation is str or annotation is Any:
+        return True
+    if any(isinstance(arg, _UuidText) for arg in get_args(annotation)):
+        return False  # a NodeId: a canonical UUID once valid
+    origin = get_origin(annotation)
+    if origin in (dict, list, tuple):
+        return True
+    if annotation is JsonValue or getattr(annotation, "__value__", None) is not None:
+        return True  # JsonValue and other type aliases
+    return any(_may_hold_text(arg) for arg in get_args(annotation))
+
+
+_TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
 def check_text(model: BaseModel) -> None:
     """Refuse a lone surrogate (``"\\ud800"``) in any text field, key or JSON value of
     ``model``: no store can hold one, and it would fail deep inside a write. Fields that
@@ -298,7 +317,24 @@ def check_text(model: BaseModel) -> None:
 
     :raises ValueError: naming the field and the character's position.
     """
-    for name, value in model.__dict__.items():
+    cls = type(model)
+    names = _TEXT_FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            n
+            for n, f in cls.model_fields.items()
+            if _may_hold_text(f.annotation) and not any(isinstance(m, _UuidText) for m in f.metadata)
+        )
+        _TEXT_FIELDS[cls] = names
+    values = model.__dict__
+    for name in names:
+        value = values[name]
+        kind = type(value)  # the common cases inline: this runs for every node and edge
+        if kind is str:
+            if value.isascii():
+                continue
+        elif (kind is not dict and kind is not list and kind is not tuple) or not value:
+            continue
         where = _surrogate_in(value, name)
         if where is not None:
             raise ValueError(
