@@ -32,6 +32,7 @@ __all__ = [
     "agent_ref",
     "color",
     "echo_json",
+    "error_line",
     "meta_value",
     "open_graph",
     "output_options",
@@ -42,6 +43,9 @@ __all__ = [
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 PROG = "llm-memory-graph"
+
+#: The longest error line the CLI prints, in characters; the rest is cut with an ellipsis.
+ERROR_WIDTH = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +143,8 @@ def store_options(func: _F) -> _F:
             default=5.0,
             show_default=True,
             metavar="SECONDS",
-            help="How long to wait while another process holds the database file's write lock.",
+            help="The longest wait, retries included, while another process holds the database "
+            "file's lock; 0 gives up at once.",
         ),
     ]
     wrapped: Any = command
@@ -162,12 +167,23 @@ def echo_json(value: Any) -> None:
     click.echo(render.dumps(value))
 
 
+def error_line(exc: BaseException) -> str:
+    """Return a library error as one line for ``Error: ...``: control characters shown as
+    escapes (a newline too), cut to ``ERROR_WIDTH`` characters.
+    """
+    text = render.visible(str(exc))
+    return text if len(text) <= ERROR_WIDTH else text[: ERROR_WIDTH - 1] + "…"
+
+
 @contextmanager
-def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGraph]:
+def open_graph(store: StoreChoice, *, create: bool = False, write: bool = False) -> Iterator[MemoryGraph]:
     """Open the chosen graph and turn library errors into one-line CLI errors.
 
     :param create: make the database file if it is missing; otherwise a missing file is
         an error. Neo4j databases are made by ``migrate``.
+    :param write: the command writes to an existing graph. Without ``create`` or
+        ``write`` a file is opened read-only: a read command never creates, converts or
+        upgrades a file, and works on a read-only folder or mount.
     """
     try:
         if store.uri is not None:
@@ -179,11 +195,15 @@ def open_graph(store: StoreChoice, *, create: bool = False) -> Iterator[MemoryGr
             if not create and not target.exists():
                 raise click.ClickException(f"no graph database at {target}; run `{PROG} demo` or pass --db")
         with MemoryGraph.open(
-            target, user=store.user, database=store.database, timeout=store.timeout
+            target,
+            user=store.user,
+            database=store.database,
+            timeout=store.timeout,
+            read_only=not (create or write),
         ) as graph:
             yield graph
     except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_line(exc)) from exc
 
 
 def parse_meta(pairs: Iterable[str]) -> dict[str, MetadataScalar]:

@@ -25,6 +25,7 @@ from ._cli_common import (
     parse_meta,
     store_options,
 )
+from ._render import visible
 from ._when import parse_when
 from .schema import utcnow, validating
 from .spec import AggregateRow, GroupBy, NodeFilter
@@ -104,8 +105,8 @@ def _key_text(grouping: GroupBy, key: str | None, agents: Mapping[str, str]) -> 
     if grouping in _BUCKET_TEXT:
         return _BUCKET_TEXT[grouping](datetime.fromisoformat(key))
     if grouping is GroupBy.AGENT:
-        return agents.get(key, key)
-    return key
+        return visible(agents.get(key, key))
+    return visible(key)
 
 
 def _number(value: float | None, digits: int = 0) -> str:

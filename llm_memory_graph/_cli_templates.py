@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ._cli_common import StoreChoice, echo_json, open_graph, output_options, store_options
+from ._render import visible
 from ._when import parse_when
 from .schema import PromptTemplate, VariableSpec, utcnow
 from .spec import TemplateVersionInfo, VersionStats
@@ -139,7 +140,7 @@ def list_(store: StoreChoice, as_json: bool) -> None:
         return
     for n, history in rows.items():
         newest = history[-1] if history else None
-        click.echo(f"{n}  " + (_version_text(newest) if newest else "(no versions)"))
+        click.echo(visible(f"{n}  " + (_version_text(newest) if newest else "(no versions)")))
 
 
 @templates.command("show")
@@ -157,13 +158,13 @@ def show(name: str, version: str | None, label: str | None, store: StoreChoice, 
                 echo_json([i.model_dump(mode="json") for i in history])
             else:
                 for info in history:
-                    click.echo(_version_text(info))
+                    click.echo(visible(_version_text(info)))
             return
         chosen = graph.get_template_version(name, version=version, label=label)
     if as_json:
         echo_json(chosen.model_dump(mode="json"))
     else:
-        click.echo(chosen.body, nl=not chosen.body.endswith("\n"))
+        click.echo(visible(chosen.body, newlines=True), nl=not chosen.body.endswith("\n"))
 
 
 @templates.command("label")
@@ -184,7 +185,7 @@ def label_(
     as_json: bool,
 ) -> None:
     """Point LABEL at VERSION (a rollback is just another move)."""
-    with open_graph(store) as graph:
+    with open_graph(store, write=True) as graph:
         move = graph.move_label(name, label, version, actor=actor, reason=reason)
         target = graph.get(move.target_id)
     if as_json:
@@ -206,7 +207,7 @@ def diff(name: str, old: str, new: str, store: StoreChoice, as_json: bool) -> No
     if as_json:
         echo_json({"diff": text})
     else:
-        click.echo(text, nl=False)
+        click.echo(visible(text, newlines=True), nl=False)
 
 
 @templates.command("compare")
@@ -260,4 +261,4 @@ def render_(
     if as_json:
         echo_json({"text": text})
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(visible(text, newlines=True), nl=not text.endswith("\n"))

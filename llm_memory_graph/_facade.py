@@ -15,8 +15,8 @@ from typing import Any
 from platformdirs import user_data_path
 from pydantic import JsonValue
 
-from .errors import GraphClosedError, InvalidInputError, StoreUnavailableError
-from .schema import Direction, EdgeType, MetadataScalar, NodeBase, NodeType, validating
+from .errors import GraphClosedError, InvalidInputError, StoreUnavailableError, _shown
+from .schema import Direction, EdgeBase, EdgeType, MetadataScalar, NodeBase, NodeType, validating
 from .spec import NodeFilter
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "GraphState",
     "NodeRef",
     "build_filter",
+    "check_models",
     "default_db_path",
     "node_fields",
     "optional_id",
@@ -78,7 +79,32 @@ def ref_id(ref: NodeRef, field: str) -> str:
         return ref.id
     if isinstance(ref, str) and ref:
         return ref
-    raise InvalidInputError(f"expected a node or a node id, got {ref!r}", field=field)
+    raise InvalidInputError(
+        f"expected a node or a node id, got {_shown(repr(ref), quote=False)}", field=field
+    )
+
+
+def check_models(nodes: object, edges: object) -> tuple[list[Any], list[Any]]:
+    """Return ``add(nodes, edges)``'s arguments as lists, or refuse what it cannot write,
+    naming its position: a single node instead of a list, or a dict where a node or edge
+    model belongs (``parse_node`` and ``parse_edge`` turn dicts and JSON into models).
+    """
+    checked: list[list[Any]] = []
+    for kind, given, base, parse in (
+        ("nodes", nodes, NodeBase, "parse_node"),
+        ("edges", edges, EdgeBase, "parse_edge"),
+    ):
+        if isinstance(given, NodeBase | EdgeBase | str | bytes | Mapping) or not isinstance(given, Iterable):
+            raise InvalidInputError(f"expected a list of {kind}, got {type(given).__name__}", field=kind)
+        items = list(given)
+        for i, item in enumerate(items):
+            if not isinstance(item, base):
+                hint = f"; build one from a dict with {parse}(data)" if isinstance(item, Mapping) else ""
+                raise InvalidInputError(
+                    f"expected a {kind[:-1]} model, got {type(item).__name__}{hint}", field=f"{kind}.{i}"
+                )
+        checked.append(items)
+    return checked[0], checked[1]
 
 
 def optional_id(ref: NodeRef | None, field: str) -> str | None:
@@ -112,7 +138,7 @@ def parse_direction(value: Direction | str, field: str = "direction") -> Directi
         return Direction(value)
     except ValueError:
         raise InvalidInputError(
-            f"unknown direction {value!r}; expected one of {', '.join(Direction)}", field=field
+            f"unknown direction {_shown(str(value))}; expected one of {', '.join(Direction)}", field=field
         ) from None
 
 

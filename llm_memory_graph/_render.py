@@ -9,6 +9,7 @@ an item's line can say who handled it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,7 @@ __all__ = [
     "dumps",
     "edge_json",
     "edge_label",
+    "inert",
     "lineage_json",
     "lineage_tree",
     "node_details",
@@ -53,6 +55,7 @@ __all__ = [
     "stats_json",
     "stats_table",
     "transcript_text",
+    "visible",
 ]
 
 #: Longest quoted excerpt of a node's text in one-line views.
@@ -80,6 +83,54 @@ _EDGE_ORDER: dict[EdgeType, int] = {
         ]
     )
 }
+
+
+# ---------------------------------------------------------------- control characters
+
+# Stored text never drives the terminal (issue 13). C0 controls (ESC, BEL, CR, backspace
+# ...), DEL, C1 controls (CSI, OSC ... as single code points) and the Unicode bidi
+# overrides and isolates are shown as escapes; tab is kept, and newlines where the view
+# has room for lines.
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(rf"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_BUT_NEWLINE = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+#: What JSON text must not carry raw: DEL, C1 and bidi controls (``json.dumps`` escapes C0).
+_JSON_CONTROL = re.compile(rf"[\x7f-\x9f{_BIDI}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible(text: str, *, newlines: bool = False) -> str:
+    """Return ``text`` with every control character shown, not obeyed: ``\\x1b`` for ESC,
+    ``\\x9b`` for a C1 CSI, ``\\u202e`` for a bidi override. Tabs stay.
+
+    :param newlines: keep line breaks (``\\r\\n`` becomes ``\\n``), for views that print
+        a text over several lines (default ``False``: one-line views show ``\\x0a``).
+    """
+    if text.isprintable():
+        return text
+    if newlines:
+        return _CONTROL_BUT_NEWLINE.sub(_escape, text.replace("\r\n", "\n"))
+    return _CONTROL.sub(_escape, text)
+
+
+#: ``visible`` under a name no local function shadows (``lineage_tree`` has a ``visible``).
+_visible = visible
+
+
+def inert(text: str) -> str:
+    """Return text that is also JSON, HTML or source (a Mermaid or DOT drawing) with every
+    control character but tab and newline as a ``\\u00XX`` escape, which JSON and
+    JavaScript strings read back as the same character and a terminal prints as text.
+    """
+    return _CONTROL_BUT_NEWLINE.sub(_json_escape, text)
 
 
 # ---------------------------------------------------------------- JSON
@@ -122,8 +173,13 @@ def stats_json(stats: Stats) -> dict[str, Any]:
 
 
 def dumps(value: Any) -> str:
-    """Return ``value`` as indented JSON text, keeping non-ASCII characters readable."""
-    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+    """Return ``value`` as indented JSON text, keeping non-ASCII characters readable.
+
+    Control characters are escaped (``\\u001b``, ``\\u009b``): the same JSON value, but
+    text that cannot drive a terminal.
+    """
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=_json_default)
+    return _JSON_CONTROL.sub(_json_escape, text)
 
 
 def _json_default(value: object) -> Any:
@@ -138,11 +194,13 @@ def _json_default(value: object) -> Any:
 
 
 def clip(text: str, width: int = CLIP_WIDTH) -> str:
-    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis, in quotes."""
+    """Return ``text`` on one line, cut to ``width`` characters with an ellipsis, in quotes;
+    control characters are shown as escapes (see ``visible``).
+    """
     flat = " ".join(text.split())
     if len(flat) > width:
         flat = flat[: width - 1].rstrip() + "…"
-    return f'"{flat}"'
+    return f'"{visible(flat)}"'
 
 
 def node_summary(node: Node, *, agents: Mapping[str, str] | None = None) -> str:
@@ -155,7 +213,7 @@ def node_summary(node: Node, *, agents: Mapping[str, str] | None = None) -> str:
     agent_id = getattr(node, "agent_id", None)
     if agents and isinstance(agent_id, str) and agent_id in agents:
         parts.insert(0, f"@{agents[agent_id]}")
-    return _SEP.join(p for p in parts if p)
+    return visible(_SEP.join(p for p in parts if p))
 
 
 def _summary_parts(node: Node) -> list[str]:
@@ -265,7 +323,7 @@ def edge_label(edge: Edge) -> str:
     reason = getattr(edge, "reason", None)
     if isinstance(reason, str) and reason:
         extras.append(clip(reason, 50))
-    return f"{edge.type} ({', '.join(extras)})" if extras else str(edge.type)
+    return visible(f"{edge.type} ({', '.join(extras)})") if extras else str(edge.type)
 
 
 # ---------------------------------------------------------------- lineage tree
@@ -306,7 +364,7 @@ def _children(lineage: Lineage, nodes: Mapping[str, Node]) -> dict[str, list[_Br
     return children
 
 
-def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
+def lineage_tree(lineage: Lineage, *, agents: Mapping[str, str] | None = None, color: bool = False) -> str:
     """Return a lineage as an indented tree, the root first.
 
     Under each node come the nodes one provenance step away (inputs when walking up,
@@ -314,11 +372,14 @@ def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
     reached again is printed once in full and afterwards as ``(see above)``, except that
     an item's agent, already named on the item's line as ``@name``, is not repeated.
     Parallel edges of one type between the same two nodes are shown once, with a count.
+
+    :param agents: agent names by id (default none) for items whose agent is not in the
+        lineage (walking down never reaches agents); the lineage's own agents are known.
     """
     nodes = {n.id: n for n in lineage.nodes}
     if lineage.root_id not in nodes:
         return f"(no node {lineage.root_id} in this lineage)"
-    agents = {n.id: n.name for n in lineage.nodes if isinstance(n, Agent)}
+    agents = dict(agents or {}) | {n.id: n.name for n in lineage.nodes if isinstance(n, Agent)}
     children = _children(lineage, nodes)
     lines = [node_line(nodes[lineage.root_id], agents=agents, color=color)]
     seen = {lineage.root_id}
@@ -346,7 +407,7 @@ def lineage_tree(lineage: Lineage, *, color: bool = False) -> str:
         node = nodes[branch.child]
         head = f"{prefix}{'└─ ' if last else '├─ '}{label}: "
         if branch.child in seen:
-            name = f" {node.name}" if isinstance(node, Agent) else ""
+            name = f" {_visible(node.name)}" if isinstance(node, Agent) else ""
             node_id = click.style(f"[{node.id}]", dim=True) if color else f"[{node.id}]"
             lines.append(f"{head}{node.type}{name} (see above)  {node_id}")
             continue
@@ -420,9 +481,9 @@ def node_details(node: Node, *, agents: Mapping[str, str] | None = None) -> str:
             text += f" ({agents[value]})"
         if "\n" in text:
             lines.append(f"  {key}:")
-            lines.extend(f"      {line}" for line in text.splitlines())
+            lines.extend(f"      {line}" for line in visible(text, newlines=True).split("\n"))
         else:
-            lines.append(f"  {key:<{width}}  {text}")
+            lines.append(f"  {key:<{width}}  {visible(text)}")
     return "\n".join(lines)
 
 

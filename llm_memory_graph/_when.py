@@ -54,4 +54,7 @@ def parse_when(value: str, now: datetime) -> datetime:
         raise ValueError(f"{value!r} is not {_FORMS}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
+        raise ValueError(f"{value!r} is out of range in UTC (years 1 to 9999)") from None

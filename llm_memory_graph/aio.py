@@ -34,6 +34,7 @@ from ._facade import (
     GraphState,
     NodeRef,
     build_filter,
+    check_models,
     default_db_path,
     ref_id,
     require_open,
@@ -129,6 +130,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         cache: QueryCache | bool = True,
         registry: CollectorRegistry | None = REGISTRY,
         retry: RetryPolicy | None = None,
+        read_only: bool = False,
     ) -> AsyncMemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -144,6 +146,10 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         :param cache: as for the constructor; ``registry`` too.
         :param retry: attempts and backoff for transient store failures (a file locked past
             ``timeout``, a lost Neo4j leader); default ``RetryPolicy()``.
+        :param read_only: SQLite only: open the file read-only, creating, converting and
+            upgrading nothing (an empty file or an older schema is refused); writes raise
+            ``StoreReadOnlyError``. A file on a read-only folder or mount is opened this
+            way even without it.
         """
         if is_neo4j_uri(target):
             from .stores.neo4j import AsyncNeo4jStore, Neo4jSettings
@@ -152,7 +158,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             return cls(store=AsyncNeo4jStore(settings, retry=retry), cache=cache, registry=registry)
         if target is None:
             target = default_db_path()
-        store = AsyncSQLiteStore(target, timeout=timeout, durable=durable, retry=retry)
+        store = AsyncSQLiteStore(target, timeout=timeout, durable=durable, retry=retry, read_only=read_only)
         return cls(store=store, cache=cache, registry=registry)
 
     @property
@@ -194,10 +200,12 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
     async def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
         """Write any nodes and edges in one atomic, idempotent batch.
 
+        :param nodes: node models (``Prompt(...)``, or ``parse_node(data)`` for a dict).
+        :param edges: edge models (``Generates(...)``, or ``parse_edge(data)``).
         :returns: the nodes as stored (conversation items carry their sequence number).
         :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
         """
-        return await self._write(nodes, edges)
+        return await self._write(*check_models(nodes, edges))
 
     async def link(
         self,
@@ -552,12 +560,14 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
 
     # ------------------------------------------------------------ reads
 
-    async def get(self, node_id: str) -> Node:
-        """Return one node.
+    async def get(self, node_id: NodeRef) -> Node:
+        """Return one node, as stored now.
 
+        :param node_id: its id, or a node (the stored version of it is returned).
         :raises NodeNotFoundError: if there is no node with this id.
         """
-        return await self._read(("get", node_id), self._store.get_node, node_id)
+        wanted = ref_id(node_id, "node_id")
+        return await self._read(("get", wanted), self._store.get_node, wanted)
 
     async def get_edge(self, edge_id: str) -> Edge:
         """Return one edge.

@@ -16,7 +16,6 @@ import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -29,19 +28,20 @@ from ._cli_common import (
     agent_ref,
     color,
     echo_json,
+    error_line,
     open_graph,
     output_options,
     parse_meta,
     store_options,
 )
 from ._cli_metrics import serve_metrics_command
-from ._cli_report import report
+from ._cli_report import parse_moment, report
 from ._cli_templates import templates
 from ._demo import record_demo
 from ._export import to_dot, to_html, to_mermaid
 from .errors import MemoryGraphError
 from .graph import MemoryGraph
-from .schema import Agent, Conversation, Node, NodeType
+from .schema import Agent, Conversation, Node, NodeType, utcnow
 from .spec import Stats
 from .stores.neo4j import Neo4jSettings
 
@@ -62,20 +62,6 @@ def _agent_names(graph: MemoryGraph, nodes: Sequence[Node]) -> dict[str, str]:
     names = {node.id: node.name for node in nodes if isinstance(node, Agent)}
     wanted = {a for node in nodes if (a := getattr(node, "agent_id", None)) is not None}
     return names | agent_names(graph, wanted - names.keys())
-
-
-def _parse_time(value: str | None, option: str) -> datetime | None:
-    """Parse an ISO 8601 date or datetime; a date alone or a naive time is taken as UTC."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.ClickException(
-            f"{option}: {value!r} is not an ISO 8601 date or datetime "
-            "(for example 2024-06-01 or 2024-06-01T09:30:00+02:00)"
-        ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _parse_types(values: Iterable[str]) -> list[NodeType]:
@@ -226,16 +212,17 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     """
     with open_graph(store) as graph:
         found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
+        agents = _agent_names(graph, found.nodes) if fmt == "tree" and not as_json else {}
     if as_json or fmt == "json":
         echo_json(render.lineage_json(found))
     elif fmt == "mermaid":
-        click.echo(to_mermaid(found), nl=False)
+        click.echo(render.inert(to_mermaid(found)), nl=False)
     elif fmt == "dot":
-        click.echo(to_dot(found), nl=False)
+        click.echo(render.inert(to_dot(found)), nl=False)
     elif fmt == "html":
-        click.echo(to_html(found, title=f"Lineage of {node_id}"), nl=False)
+        click.echo(render.inert(to_html(found, title=f"Lineage of {node_id}")), nl=False)
     else:
-        click.echo(render.lineage_tree(found, color=color()))
+        click.echo(render.lineage_tree(found, agents=agents, color=color()))
 
 
 @cli.command()
@@ -266,11 +253,12 @@ def transcript(conversation_id: str, store: StoreChoice, as_json: bool) -> None:
     help=f"Node type, repeatable or comma-separated: {', '.join(NodeType)}.",
 )
 @click.option(
-    "--since", metavar="WHEN", help="Created at or after, ISO 8601; a date alone or a naive time is UTC."
+    "--since",
+    metavar="WHEN",
+    help="Created at or after WHEN: a duration before now (30m, 24h, 7d, 2w) or an ISO 8601 "
+    "date or datetime (UTC unless it says otherwise).",
 )
-@click.option(
-    "--until", metavar="WHEN", help="Created before, ISO 8601; a date alone or a naive time is UTC."
-)
+@click.option("--until", metavar="WHEN", help="Created before WHEN; same forms as --since.")
 @click.option("--conversation", metavar="ID", help="Only items of this conversation.")
 @click.option("--agent", metavar="ID|NAME", help="Only items handled by this agent (an id or a name).")
 @click.option("--model", metavar="NAME", help="Only completions that asked for or got this model.")
@@ -303,7 +291,8 @@ def find(
     When more match, the next page's cursor is printed; pass it back with --cursor.
     """
     node_types = _parse_types(types)
-    since_at, until_at = _parse_time(since, "--since"), _parse_time(until, "--until")
+    now = utcnow()
+    since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
     metadata = parse_meta(meta)
     with open_graph(store) as graph:
         page = graph.find(
@@ -343,7 +332,7 @@ def _neo4j_store(store: StoreChoice) -> Iterator[Neo4jStore]:
         with Neo4jStore(Neo4jSettings.from_env(store.uri, user=store.user, database=store.database)) as neo4j:
             yield neo4j
     except MemoryGraphError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_line(exc)) from exc
 
 
 @cli.group(invoke_without_command=True)
@@ -377,7 +366,7 @@ def migrate(ctx: click.Context, store: StoreChoice, as_json: bool, dry_run: bool
 
                 steps = migrator.apply(on_statement=progress)
         except MemoryGraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(error_line(exc)) from exc
     if as_json:
         echo_json({"dry_run": dry_run, "migrations": [{"version": m.version, "name": m.name} for m in steps]})
     elif not steps:
@@ -400,7 +389,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
         try:
             states = Migrator(neo4j).status()
         except MemoryGraphError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(error_line(exc)) from exc
     if as_json:
         echo_json(
             [

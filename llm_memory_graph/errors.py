@@ -68,6 +68,21 @@ __all__ = [
 ]
 
 
+#: The most characters of a caller's value an error message repeats.
+SHOWN_WIDTH = 100
+
+
+def _shown(value: str, *, quote: bool = True) -> str:
+    """Return a caller's ``value`` as an error message repeats it: its ``repr()`` (or,
+    with ``quote=False``, the text itself when it is printable), cut to ``SHOWN_WIDTH``
+    characters with the full length after it, so a megabyte of input or a control
+    character never reaches a log or a terminal whole.
+    """
+    if len(value) > SHOWN_WIDTH:
+        return f"{value[:SHOWN_WIDTH]!r}… ({len(value):,} characters)"
+    return value if not quote and value.isprintable() else repr(value)
+
+
 class MemoryGraphError(Exception):
     """Raised for any failure this library reports on purpose; the root of the tree."""
 
@@ -100,7 +115,7 @@ class InvalidCursorError(InvalidInputError):
 
     def __init__(self, cursor: str) -> None:
         self.cursor = cursor
-        super().__init__(f"not a valid page cursor: {cursor!r}", field="cursor")
+        super().__init__(f"not a valid page cursor: {_shown(cursor)}", field="cursor")
 
 
 # ---------------------------------------------------------------- not found
@@ -117,7 +132,9 @@ class NodeNotFoundError(NotFoundError):
         ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
         self.node_id = ids[0]
         self.node_ids = ids
-        shown = ", ".join(ids[:5]) + (f" (+{len(ids) - 5} more)" if len(ids) > 5 else "")
+        shown = ", ".join(_shown(i, quote=False) for i in ids[:5]) + (
+            f" (+{len(ids) - 5} more)" if len(ids) > 5 else ""
+        )
         super().__init__(f"no node with id {shown}")
 
 
@@ -126,7 +143,7 @@ class EdgeNotFoundError(NotFoundError):
 
     def __init__(self, edge_id: str) -> None:
         self.edge_id = edge_id
-        super().__init__(f"no edge with id {edge_id}")
+        super().__init__(f"no edge with id {_shown(edge_id, quote=False)}")
 
 
 # ---------------------------------------------------------------- store

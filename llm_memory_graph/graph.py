@@ -34,6 +34,7 @@ from ._facade import (
     GraphState,
     NodeRef,
     build_filter,
+    check_models,
     default_db_path,
     ref_id,
     require_open,
@@ -129,6 +130,7 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         cache: QueryCache | bool = True,
         registry: CollectorRegistry | None = REGISTRY,
         retry: RetryPolicy | None = None,
+        read_only: bool = False,
     ) -> MemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -144,6 +146,10 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         :param cache: as for the constructor; ``registry`` too.
         :param retry: attempts and backoff for transient store failures (a file locked past
             ``timeout``, a lost Neo4j leader); default ``RetryPolicy()``.
+        :param read_only: SQLite only: open the file read-only, creating, converting and
+            upgrading nothing (an empty file or an older schema is refused); writes raise
+            ``StoreReadOnlyError``. A file on a read-only folder or mount is opened this
+            way even without it.
         """
         if is_neo4j_uri(target):
             from .stores.neo4j import Neo4jStore, Neo4jSettings
@@ -152,7 +158,7 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
             return cls(store=Neo4jStore(settings, retry=retry), cache=cache, registry=registry)
         if target is None:
             target = default_db_path()
-        store = SQLiteStore(target, timeout=timeout, durable=durable, retry=retry)
+        store = SQLiteStore(target, timeout=timeout, durable=durable, retry=retry, read_only=read_only)
         return cls(store=store, cache=cache, registry=registry)
 
     @property
@@ -194,10 +200,12 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
     def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]:
         """Write any nodes and edges in one atomic, idempotent batch.
 
+        :param nodes: node models (``Prompt(...)``, or ``parse_node(data)`` for a dict).
+        :param edges: edge models (``Generates(...)``, or ``parse_edge(data)``).
         :returns: the nodes as stored (conversation items carry their sequence number).
         :raises InvalidInputError: if anything in the batch is invalid; nothing is written.
         """
-        return self._write(nodes, edges)
+        return self._write(*check_models(nodes, edges))
 
     def link(
         self,
@@ -552,12 +560,14 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
 
     # ------------------------------------------------------------ reads
 
-    def get(self, node_id: str) -> Node:
-        """Return one node.
+    def get(self, node_id: NodeRef) -> Node:
+        """Return one node, as stored now.
 
+        :param node_id: its id, or a node (the stored version of it is returned).
         :raises NodeNotFoundError: if there is no node with this id.
         """
-        return self._read(("get", node_id), self._store.get_node, node_id)
+        wanted = ref_id(node_id, "node_id")
+        return self._read(("get", wanted), self._store.get_node, wanted)
 
     def get_edge(self, edge_id: str) -> Edge:
         """Return one edge.

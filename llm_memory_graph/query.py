@@ -185,7 +185,12 @@ class _Builder:
 
 def _moment(when: When, field: str) -> datetime:
     if isinstance(when, timedelta):
-        return utcnow() - when
+        try:
+            return utcnow() - when
+        except OverflowError:
+            raise InvalidInputError(
+                f"{when} before now is out of range (years 1 to 9999)", field=field
+            ) from None
     if isinstance(when, str):
         try:
             moment: datetime = parse_when(when, utcnow())

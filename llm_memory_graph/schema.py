@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeAlias, TypeVar
+from typing import Annotated, Any, Literal, TypeAlias, TypeVar, get_args, get_origin
 from uuid import UUID
 
 from pydantic import (
@@ -38,10 +38,12 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from ._ids import new_id, pair_id
-from .errors import InvalidInputError
+from .errors import InvalidInputError, _shown
 
 __all__ = [
     "EDGE_RULES",
+    "INT64_MAX",
+    "INT64_MIN",
     "ITEM_TYPES",
     "LINEAGE_EDGE_TYPES",
     "MANAGED_EDGE_TYPES",
@@ -88,6 +90,7 @@ __all__ = [
     "VariableSpec",
     "assemble",
     "check_metadata",
+    "check_text",
     "edge_between",
     "edge_class",
     "input_error",
@@ -186,7 +189,10 @@ def utcnow() -> datetime:
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must be timezone-aware (for example datetime.now(timezone.utc))")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
+        raise ValueError(f"{value.isoformat()} is out of range in UTC (years 1 to 9999)") from None
 
 
 #: The canonical form (lower-case, hyphenated) every id is stored in: checked with one match.
@@ -197,7 +203,7 @@ def _canonical_uuid(value: str) -> str:
     try:
         return str(UUID(value))
     except ValueError:
-        raise ValueError(f"must be a UUID string, got {value!r}") from None
+        raise ValueError(f"must be a UUID string, got {_shown(value)}") from None
 
 
 #: The error type a ``NodeId`` that is no UUID reports (``input_error`` adds the value).
@@ -226,37 +232,127 @@ class _UuidText:
         return {"type": "string", "format": "uuid"}
 
 
-_META_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$")
+# ``\Z``, not ``$``: ``$`` also matches before a final newline, and "env\n" is no key.
+_META_KEY = re.compile(r"\A[A-Za-z_][A-Za-z0-9_.\-]{0,127}\Z")
+
+#: The integers both stores hold: SQLite's INTEGER and Neo4j's Long are signed 64-bit.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+#: A lone UTF-16 surrogate: a Python string may hold one, but it is no Unicode text, and
+#: neither store (nor JSON, nor UTF-8) can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _finite(value: Any) -> bool:
-    """Tell whether every number in a JSON value is finite. JSON has no NaN or infinity:
-    the stores would write null in their place, and nothing would say so.
+    """Tell whether every number in a JSON value is finite and every integer fits in 64
+    bits. JSON has no NaN or infinity: the stores would write null in their place, and
+    nothing would say so; neither store holds a wider integer.
     """
     if isinstance(value, float):
         return math.isfinite(value)
+    if isinstance(value, int):
+        return INT64_MIN <= value <= INT64_MAX
     if isinstance(value, dict):
         return all(_finite(item) for item in value.values())
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return all(_finite(item) for item in value)
     return True
 
 
+_NOT_STORABLE = "NaN, infinity and integers beyond 64 bits cannot be stored"
+
+
 def _check_finite(value: Any) -> Any:
     if not _finite(value):
-        raise ValueError("NaN and infinity cannot be stored")
+        raise ValueError(_NOT_STORABLE)
     return value
+
+
+def _surrogate_in(value: Any, path: str) -> str | None:
+    """Return where in ``value`` (a string, or JSON dicts and lists) a lone surrogate
+    is, as ``path[.key]: character N``, or ``None`` when there is none.
+    """
+    kind = type(value)
+    if kind is str:
+        if value.isascii():
+            return None
+        found = _SURROGATE.search(value)
+        return None if found is None else f"{path}: character {found.start()}"
+    if kind is dict:
+        for key, item in value.items():
+            where = _surrogate_in(key, f"{path} key") or _surrogate_in(item, f"{path}.{key}")
+            if where is not None:
+                return where
+    elif kind is list or kind is tuple:
+        for i, item in enumerate(value):
+            where = _surrogate_in(item, f"{path}.{i}")
+            if where is not None:
+                return where
+    return None
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    """Tell whether a field of this type may hold free text: ``str``, a dict, list or
+    tuple, or a JSON value (not an id, an enum, a literal, a number or a time).
+    """
+    if annotation is str or annotation is Any:
+        return True
+    if any(isinstance(arg, _UuidText) for arg in get_args(annotation)):
+        return False  # a NodeId: a canonical UUID once valid
+    origin = get_origin(annotation)
+    if origin in (dict, list, tuple):
+        return True
+    if annotation is JsonValue or getattr(annotation, "__value__", None) is not None:
+        return True  # JsonValue and other type aliases
+    return any(_may_hold_text(arg) for arg in get_args(annotation))
+
+
+_TEXT_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def check_text(model: BaseModel) -> None:
+    """Refuse a lone surrogate (``"\\ud800"``) in any text field, key or JSON value of
+    ``model``: no store can hold one, and it would fail deep inside a write. Fields that
+    are models check themselves.
+
+    :raises ValueError: naming the field and the character's position.
+    """
+    cls = type(model)
+    names = _TEXT_FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            n
+            for n, f in cls.model_fields.items()
+            if _may_hold_text(f.annotation) and not any(isinstance(m, _UuidText) for m in f.metadata)
+        )
+        _TEXT_FIELDS[cls] = names
+    values = model.__dict__
+    for name in names:
+        value = values[name]
+        kind = type(value)  # the common cases inline: this runs for every node and edge
+        if kind is str:
+            if value.isascii():
+                continue
+        elif (kind is not dict and kind is not list and kind is not tuple) or not value:
+            continue
+        where = _surrogate_in(value, name)
+        if where is not None:
+            raise ValueError(
+                f"{where} is a lone surrogate, which is not Unicode text and cannot be stored "
+                "(decode bytes with errors='replace')"
+            )
 
 
 def check_metadata(value: dict[str, JsonValue]) -> dict[str, JsonValue]:
     for key, item in value.items():
         if not _META_KEY.match(key):
             raise ValueError(
-                f"key {key!r} must start with a letter or _ and hold only letters, digits, "
+                f"key {_shown(key)} must start with a letter or _ and hold only letters, digits, "
                 "_ . - (at most 128 characters)"
             )
         if not _finite(item):
-            raise ValueError(f"key {key!r}: NaN and infinity cannot be stored")
+            raise ValueError(f"key {_shown(key)}: {_NOT_STORABLE}")
     return value
 
 
@@ -273,6 +369,8 @@ def _flat_metadata(value: Any, handler: core_schema.ValidatorFunctionWrapHandler
     for key, item in value.items():
         kind = type(item)
         if kind not in _FLAT_VALUES and (kind is not float or not math.isfinite(item)):
+            return handler(value)
+        if kind is int and not INT64_MIN <= item <= INT64_MAX:
             return handler(value)
         if type(key) is not str or not _META_KEY.match(key):
             return handler(value)
@@ -300,8 +398,8 @@ JsonObject = Annotated[dict[str, JsonValue], AfterValidator(_check_finite)]
 MetadataScalar: TypeAlias = str | int | float | bool
 NonEmpty = Annotated[str, Field(min_length=1)]
 # Numbers are strict: "12" or True where a count belongs is a caller's bug, not a 12 or a 1.
-Count = Annotated[int, Field(ge=0, strict=True)]
-Positive = Annotated[int, Field(ge=1, strict=True)]
+Count = Annotated[int, Field(ge=0, le=INT64_MAX, strict=True)]
+Positive = Annotated[int, Field(ge=1, le=INT64_MAX, strict=True)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Millis = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Score = Annotated[float, Field(allow_inf_nan=False, strict=True)]
@@ -313,10 +411,21 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+class _Text(Model):
+    """A model whose text is checked for lone surrogates (``check_text``): every node and
+    edge, and what nodes hold (request snapshots, variable specs).
+    """
+
+    @model_validator(mode="after")
+    def _text_is_unicode(self) -> Any:
+        check_text(self)
+        return self
+
+
 # ---------------------------------------------------------------- nodes
 
 
-class NodeBase(Model):
+class NodeBase(_Text):
     """Fields every node has; ``isinstance(x, NodeBase)`` tells a node from an id."""
 
     id: NodeId = Field(default_factory=new_id, description="Time-ordered UUIDv7.")
@@ -331,7 +440,7 @@ class _Item(NodeBase):
         default=None, description="The conversation this item was appended to."
     )
     sequence: int | None = Field(
-        default=None, ge=1, description="Position in the conversation; assigned by the store."
+        default=None, ge=1, le=INT64_MAX, description="Position in the conversation; assigned by the store."
     )
     user_id: str | None = Field(
         default=None, description="End user; copied from the conversation when not given."
@@ -359,7 +468,7 @@ class Prompt(_Item):
     token_count: Count | None = None
 
 
-class RequestSnapshot(Model):
+class RequestSnapshot(_Text):
     """Everything sent to the provider, so the call can be replayed later."""
 
     messages: list[JsonObject] = Field(default_factory=list)
@@ -479,7 +588,7 @@ class Feedback(_Item):
         return self
 
 
-class VariableSpec(Model):
+class VariableSpec(_Text):
     """One variable a prompt template expects."""
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -555,7 +664,7 @@ ITEM_TYPES: frozenset[NodeType] = frozenset(t for t, cls in _NODE_CLASSES.items(
 # ---------------------------------------------------------------- edges
 
 
-class EdgeBase(Model):
+class EdgeBase(_Text):
     """Fields every edge has."""
 
     id: NodeId = Field(
@@ -839,7 +948,7 @@ def node_class(node_type: NodeType | str) -> type[NodeBase]:
         return _NODE_CLASSES[NodeType(node_type)]
     except ValueError:
         raise InvalidInputError(
-            f"unknown node type {node_type!r}; expected one of {', '.join(NodeType)}",
+            f"unknown node type {_shown(str(node_type))}; expected one of {', '.join(NodeType)}",
             field="type",
         ) from None
 
@@ -850,7 +959,7 @@ def edge_class(edge_type: EdgeType | str) -> type[EdgeBase]:
         return _EDGE_CLASSES[EdgeType(edge_type)]
     except ValueError:
         raise InvalidInputError(
-            f"unknown edge type {edge_type!r}; expected one of {', '.join(EdgeType)}",
+            f"unknown edge type {_shown(str(edge_type))}; expected one of {', '.join(EdgeType)}",
             field="type",
         ) from None
 
@@ -865,7 +974,8 @@ def input_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
     if first["type"] == "extra_forbidden":
         message = "unknown field"
     elif first["type"] == _NOT_A_UUID:
-        message += f", got {first['input']!r}"
+        given = first["input"]
+        message += f", got {_shown(given) if isinstance(given, str) else _shown(repr(given), quote=False)}"
     more = len(exc.errors()) - 1
     if more:
         message += f" (and {more} more error{'s' if more > 1 else ''})"

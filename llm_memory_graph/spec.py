@@ -25,6 +25,7 @@ from .schema import (
     TemplateVersion,
     UtcDatetime,
     check_metadata,
+    check_text,
     node_class,
 )
 
@@ -151,6 +152,7 @@ class NodeFilter(Model):
 
     @model_validator(mode="after")
     def _is_consistent(self) -> NodeFilter:
+        check_text(self)
         if self.since is not None and self.until is not None and self.since >= self.until:
             raise ValueError("since must be earlier than until")
         if self.order is Order.RELEVANCE and self.text is None:

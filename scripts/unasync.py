@@ -30,6 +30,7 @@ FILES = [
     ("tests/contract/async_/test_query.py", "tests/contract/sync_/test_query.py"),
     ("tests/contract/async_/test_templates.py", "tests/contract/sync_/test_templates.py"),
     ("tests/contract/async_/test_aggregates.py", "tests/contract/sync_/test_aggregates.py"),
+    ("tests/contract/async_/test_input_errors.py", "tests/contract/sync_/test_input_errors.py"),
 ]
 
 SUBSTITUTIONS = [

@@ -406,7 +406,9 @@ def test_find_bad_since_prints_one_line_error(dated_db: str) -> None:
     done = _invoke("find", "--since", "last tuesday", "--db", dated_db)
 
     assert done.exit_code == 1
-    assert done.stderr.startswith("Error: --since: 'last tuesday' is not an ISO 8601 date or datetime")
+    assert done.stderr.startswith(
+        "Error: --since: 'last tuesday' is not a duration before now (30m, 24h, 7d, 2w)"
+    )
     assert len(done.stderr.splitlines()) == 1
 
 
@@ -488,3 +490,13 @@ def test_lineage_format_json_is_the_same_as_the_json_flag(seeded: Seeded) -> Non
     by_flag = _invoke("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db)
 
     assert by_format.output == by_flag.output
+
+
+def test_lineage_down_names_the_agent_of_each_item_as_up_does(seeded: Seeded) -> None:
+    # issue 13: walking down never reaches the agents, so their names were missing.
+    down = _invoke("lineage", seeded.demo.question_id, "--down", "--db", seeded.db)
+    assert down.exit_code == 0, down.stderr
+    first, second = down.stdout.splitlines()[:2]
+    assert first.startswith("Prompt @router · ")
+    assert "Completion @router · " in second
+    assert "@writer · " in down.stdout

@@ -187,7 +187,8 @@ def test_store_errors_are_counted_by_error_class(db_path: Path, registry: Collec
 
 
 def test_retries_of_a_locked_file_are_counted(db_path: Path, registry: CollectorRegistry) -> None:
-    store = SQLiteStore(db_path, timeout=0, retry=RetryPolicy(attempts=3, backoff=0))
+    # The timeout bounds all three tries together: each waits a third of it.
+    store = SQLiteStore(db_path, timeout=0.3, retry=RetryPolicy(attempts=3, backoff=0))
     with MemoryGraph(store=store, registry=registry) as graph:
         graph.add_prompt("file created")
         blocker = sqlite3.connect(db_path, isolation_level=None)
@@ -211,7 +212,7 @@ def test_retries_of_a_locked_file_are_counted(db_path: Path, registry: Collector
 def test_a_write_retried_after_the_lock_is_released_succeeds(
     db_path: Path, registry: CollectorRegistry
 ) -> None:
-    store = SQLiteStore(db_path, timeout=0, retry=RetryPolicy(attempts=5, backoff=0))
+    store = SQLiteStore(db_path, timeout=1, retry=RetryPolicy(attempts=5, backoff=0))
     with MemoryGraph(store=store, registry=registry) as graph:
         graph.add_prompt("file created")
         blocker = sqlite3.connect(db_path, isolation_level=None)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from llm_memory_graph.schema import EDGE_RULES, EdgeType
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -48,3 +50,8 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_the_readme_quick_start_has_exactly_two_commands() -> None:
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert len(re.findall(r"```sh\n", quick_start)) == 2
+
+
+def test_the_readme_edge_table_lists_every_edge_type_with_its_input_end() -> None:
+    rows = dict(re.findall(r"^\| ([A-Z_]+) \| [^|]+ \| (source|target) \|", README, flags=re.MULTILINE))
+    assert rows == {str(t): EDGE_RULES[t].input_end for t in EdgeType}

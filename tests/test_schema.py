@@ -157,7 +157,9 @@ def test_metadata_is_copied_from_the_callers_dict() -> None:
     ],
 )
 def test_nan_and_infinity_are_refused_at_any_depth_of_metadata(fields: dict[str, Any]) -> None:
-    refused = pytest.raises(InvalidInputError, match=r"^prompt\.metadata: key '\w+': NaN and infinity")
+    refused = pytest.raises(
+        InvalidInputError, match=r"^prompt\.metadata: key '\w+': NaN, infinity and integers beyond 64 bits"
+    )
     with refused, validating("prompt"):
         Prompt(content="x", **fields)
 
@@ -171,7 +173,10 @@ def test_nan_and_infinity_are_refused_at_any_depth_of_metadata(fields: dict[str,
     ],
 )
 def test_nan_and_infinity_are_refused_in_json_fields(field: str, value: object) -> None:
-    refused = pytest.raises(InvalidInputError, match=rf"^tool\.{field}: NaN and infinity cannot be stored")
+    refused = pytest.raises(
+        InvalidInputError,
+        match=rf"^tool\.{field}: NaN, infinity and integers beyond 64 bits cannot be stored",
+    )
     with refused, validating("tool"):
         ToolInvocation(tool_name="t", **{field: value})
 

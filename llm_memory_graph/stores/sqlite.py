@@ -6,16 +6,18 @@ in ``BEGIN IMMEDIATE`` transactions, so appends to a conversation are serialised
 database itself, across threads and across processes.
 
 A statement that finds the file locked or busy after the connection's own busy timeout is
-retried under the store's ``RetryPolicy`` (jittered backoff, bounded attempts) when that
-is safe: outside a transaction (reads, ``BEGIN IMMEDIATE`` itself, opening the file) and
-for ``COMMIT``, which SQLite leaves pending after a busy failure. Inside a transaction
-nothing is retried piecemeal; the transaction rolls back whole and the error is raised.
+retried under the store's ``RetryPolicy`` (jittered backoff, bounded attempts), within
+what is left of the store's ``timeout``, which bounds the whole wait, when that is safe:
+outside a transaction (reads, ``BEGIN IMMEDIATE`` itself, opening the file) and for
+``COMMIT``, which SQLite leaves pending after a busy failure. Inside a transaction nothing
+is retried piecemeal; the transaction rolls back whole and the error is raised.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
 from .._codec import decode_cursor, decode_rank_cursor, from_micros, to_micros
 from ..errors import (
@@ -172,6 +174,29 @@ def _translate(exc: sqlite3.Error) -> StoreError:
 _TUNING = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000")
 
 
+def _cannot_write(exc: StoreUnavailableError) -> bool:
+    """Tell whether opening failed because SQLite could not write the file, its folder or
+    its -wal/-shm files (a read-only file, folder or mount), as opposed to a missing or
+    broken file.
+    """
+    cause = exc.__cause__
+    code = getattr(cause, "sqlite_errorname", None) or ""
+    return isinstance(exc, StoreReadOnlyError) or code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+
+
+def _nobody_can_write(folder: Path) -> bool:
+    """Tell whether no process (root aside) can create files in ``folder``: it is on a
+    read-only mount, or its permissions grant writing to no one. Then no writer can start
+    a -wal beside the file, and reading it ``immutable=1`` is safe.
+    """
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+        return folder.stat().st_mode & 0o222 == 0
+    except OSError:
+        return False
+
+
 def _is_busy(exc: BaseException) -> bool:
     """Tell whether a ``sqlite3`` error is a lock held by another connection (SQLITE_BUSY)."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -197,13 +222,14 @@ class SQLiteStore:
 
     :param path: the database file, created if missing; ``":memory:"`` for a private
         in-memory graph.
-    :param timeout: seconds to wait for another connection's write lock before raising
-        ``StoreTimeoutError`` (default 5).
+    :param timeout: seconds to wait, in all and retries included, for another
+        connection's lock before raising ``StoreTimeoutError`` (default 5).
     :param durable: ``True`` makes every commit reach the disk before returning
         (``synchronous=FULL``); the default ``False`` (``synchronous=NORMAL``) survives a
         crashed process but may lose the last commits on power loss.
-    :param retry: attempts and backoff when the file is still locked after ``timeout``
-        (default ``RetryPolicy()``: 5 tries); see the module docstring for what is retried.
+    :param retry: attempts and backoff for a busy error SQLite reports without waiting
+        (a stale read snapshot, a WAL being recovered), all within ``timeout`` (default
+        ``RetryPolicy()``: 5 tries); see the module docstring for what is retried.
     :param read_only: open the file read-only (a ``mode=ro`` URI); writes then raise
         ``StoreReadOnlyError``. The file must exist and hold a graph.
 
@@ -256,32 +282,86 @@ class SQLiteStore:
             )
         if self.read_only and self.path == ":memory:":
             raise StoreUnavailableError("an in-memory graph cannot be opened read-only", store="sqlite")
-        target = f"file:{quote(self.path)}?mode=ro" if self.read_only else self.path
-        with _translate_errors():
-            conn = sqlite3.connect(
-                target,
-                timeout=self.timeout,
-                isolation_level=None,
-                check_same_thread=False,
-                uri=self.read_only,
-            )
+        if self.read_only:
+            conn = self._open_read_only()
+        else:
             try:
-                self._retrying_busy(conn, lambda: self._prepare(conn))
-            except BaseException:
-                conn.close()
-                raise
+                conn = self._open(self.path, uri=False, read_only=False)
+            except StoreUnavailableError as exc:
+                # A file on a read-only folder or mount: read it as read_only=True would,
+                # and let writes raise StoreReadOnlyError.
+                if not (_cannot_write(exc) and Path(self.path).is_file()):
+                    raise
+                conn = self._open_read_only()
         self._connection = conn
         self._state = _State.OPENED
         return conn
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
-        """Check (or create, in a new file) the schema; only creation takes the write lock."""
+    def _open(self, target: str, *, uri: bool, read_only: bool) -> sqlite3.Connection:
+        """Connect to ``target`` and check (or create) the schema, retrying while busy."""
+        with _translate_errors():
+            conn = sqlite3.connect(
+                target, timeout=self._try_wait(), isolation_level=None, check_same_thread=False, uri=uri
+            )
+            try:
+                self._retrying_busy(conn, lambda: self._prepare(conn, read_only=read_only))
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open the file read-only (``mode=ro``). Reading a WAL database needs its -wal and
+        -shm files, which SQLite creates when missing; where it cannot (a read-only folder
+        or mount) and there is no -wal content to read, the file is opened ``immutable=1``,
+        which reads it without them and takes no locks: safe only because no one can
+        write beside it, which is checked first (a folder no one may write to, or a
+        read-only mount). See https://www.sqlite.org/walformat.html and
+        https://www.sqlite.org/uri.html#uriimmutable.
+        """
+        path = Path(self.path)
+        if not path.is_file():
+            raise StoreUnavailableError(
+                f"no database file at {str(path)!r}; a read-only store does not create one", store="sqlite"
+            )
+        target = f"file:{quote(str(path.absolute()))}?mode=ro"
+        try:
+            return self._open(target, uri=True, read_only=True)
+        except StoreUnavailableError as exc:
+            if not _cannot_write(exc):
+                raise
+            wal = path.with_name(path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreUnavailableError(
+                    f"cannot read {str(path)!r}: its folder is read-only to this process and its -wal "
+                    "file holds commits SQLite cannot read without its -shm file; open it once with "
+                    "write access (which checkpoints the -wal) or copy the folder somewhere writable",
+                    store="sqlite",
+                ) from exc
+            if not _nobody_can_write(path.parent):
+                raise StoreUnavailableError(
+                    f"cannot read {str(path)!r}: SQLite must create its -shm file to read it safely while "
+                    "others may write, and this process may not create files in its folder; ask for "
+                    "write access to the folder, or make the folder read-only for everyone",
+                    store="sqlite",
+                ) from exc
+            return self._open(target + "&immutable=1", uri=True, read_only=True)
+
+    def _prepare(self, conn: sqlite3.Connection, *, read_only: bool = False) -> None:
+        """Check (or create, in a new file) the schema; only creation takes the write lock.
+
+        :param read_only: only check: a file without a graph (an empty file too) or with
+            an older schema is refused, never created or upgraded.
+        """
         found = _schema_version(conn)
         if found is None and conn.execute(sql.COUNT_FOREIGN_TABLES).fetchone()[0]:
             raise StoreCorruptError(
                 "the file is a SQLite database of another application, not a graph database",
                 store="sqlite",
             )
+        if read_only:
+            self._check_read_only(conn, found)
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {'FULL' if self.durable else 'NORMAL'}")
         conn.execute("PRAGMA temp_store = MEMORY")
@@ -310,6 +390,25 @@ class SQLiteStore:
             raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
         conn.execute(sql.CREATE_DOOMED)
 
+    def _check_read_only(self, conn: sqlite3.Connection, found: int | None) -> None:
+        """What ``_prepare`` does for a read-only connection: check, change nothing."""
+        if found is None:
+            raise StoreCorruptError(
+                "the file holds no graph (it is empty or another kind of file); opening it read-only "
+                "does not make it one",
+                store="sqlite",
+            )
+        if found > sql.SCHEMA_VERSION:
+            raise SchemaVersionError(found=found, supported=sql.SCHEMA_VERSION, store="sqlite")
+        if found < sql.SCHEMA_VERSION:
+            raise StoreReadOnlyError(
+                f"the file has schema version {found} and this library reads {sql.SCHEMA_VERSION}; "
+                "upgrading it needs write access (open it once read-write)",
+                store="sqlite",
+            )
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(sql.CREATE_DOOMED)
+
     def change_token(self) -> int | None:
         """See ``GraphStore.change_token``: SQLite's ``data_version``, which changes when
         another connection (another graph, another process) commits to the file.
@@ -336,7 +435,7 @@ class SQLiteStore:
         try:  # _translate_errors, inlined: this runs for every statement
             cursor = conn.execute(statement, params)
         except sqlite3.OperationalError as exc:
-            cursor = self._after_busy(exc, conn, lambda: conn.execute(statement, params), name)
+            cursor = self._after_busy(exc, conn, lambda: conn.execute(statement, params), name, started)
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
         log.debug("sqlite %s in %.3f ms", name, (time.perf_counter() - started) * 1000)
@@ -350,13 +449,18 @@ class SQLiteStore:
         try:
             conn.executemany(statement, rows)
         except sqlite3.OperationalError as exc:
-            self._after_busy(exc, conn, lambda: conn.executemany(statement, rows), name)
+            self._after_busy(exc, conn, lambda: conn.executemany(statement, rows), name, started)
         except sqlite3.Error as exc:
             raise _translate(exc) from exc
         log.debug("sqlite %s: %d rows in %.3f ms", name, len(rows), (time.perf_counter() - started) * 1000)
 
     def _after_busy(
-        self, exc: sqlite3.OperationalError, conn: sqlite3.Connection, call: Callable[[], T], name: str
+        self,
+        exc: sqlite3.OperationalError,
+        conn: sqlite3.Connection,
+        call: Callable[[], T],
+        name: str,
+        started: float,
     ) -> T:
         """Retry ``call``, which just failed with ``exc``, if the file was busy and a retry is
         safe (outside a transaction, or COMMIT, which a busy failure leaves pending); else,
@@ -365,34 +469,67 @@ class SQLiteStore:
         if not _is_busy(exc) or (conn.in_transaction and name != "commit"):
             raise _translate(exc) from exc
         with _translate_errors():
-            return self._retry(exc, call)
+            return self._retry(exc, conn, call, started)
 
     def _retrying_busy(self, conn: sqlite3.Connection, call: Callable[[], T]) -> T:
         """Run ``call`` (no transaction open), retrying it while the file is busy."""
+        started = time.perf_counter()
         try:
             return call()
         except sqlite3.OperationalError as exc:
             if not _is_busy(exc) or conn.in_transaction:
                 raise
-            return self._retry(exc, call)
+            return self._retry(exc, conn, call, started)
 
-    def _retry(self, first: BaseException, call: Callable[[], T]) -> T:
-        """Retry ``call`` under the policy; ``first`` is the busy error its first try raised."""
+    def _retry(
+        self, first: BaseException, conn: sqlite3.Connection, call: Callable[[], T], started: float
+    ) -> T:
+        """Retry ``call`` under the policy; ``first`` is the busy error its first try,
+        begun at ``started`` (``time.perf_counter()``), raised.
+
+        ``timeout`` bounds the whole wait, retries included: each try waits at most its
+        share of it (``_try_wait``) in SQLite's busy handler, no backoff sleeps past
+        ``started + timeout``, and no retry starts after it. A file locked throughout is
+        reported once ``timeout`` is spent (at once with ``timeout=0``, with no retry).
+        """
+        deadline = started + self.timeout
         pending = [first]
+
+        def remaining() -> float:
+            return deadline - time.perf_counter()
 
         def attempt() -> T:
             if pending:
                 raise pending.pop()
+            wait = max(0.0, min(remaining(), self._try_wait()))
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             return call()
 
+        backoff = wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff)
+
+        def wait(state: RetryCallState) -> float:
+            return max(0.0, min(backoff(state), remaining()))
+
+        def stop(state: RetryCallState) -> bool:
+            return state.attempt_number >= self.retry.attempts or remaining() <= 0
+
         retrying = Retrying(
-            stop=stop_after_attempt(self.retry.attempts),
-            wait=wait_random_exponential(multiplier=self.retry.backoff, max=self.retry.max_backoff),
+            stop=stop,
+            wait=wait,
             retry=retry_if_exception(_is_busy),
             before_sleep=self._count_retry,
             reraise=True,
         )
-        return retrying(attempt)
+        try:
+            return retrying(attempt)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self._try_wait() * 1000)}")
+
+    def _try_wait(self) -> float:
+        """How long one try waits in SQLite's busy handler: an equal share of ``timeout``
+        per attempt, so the tries and the backoff between them fit in ``timeout``.
+        """
+        return self.timeout / self.retry.attempts
 
     def _count_retry(self, state: RetryCallState) -> None:
         kind = _busy_kind(state.outcome.exception() if state.outcome else None)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from ...errors import InvalidInputError
 from .._retry import RetryPolicy
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jSettings", "RetryPolicy", "is_neo4j_uri"]
@@ -28,12 +30,19 @@ class Neo4jSettings:
     :param user: default ``neo4j``.
     :param password: never printed: it is left out of ``repr()``.
     :param database: the database every call uses; ``None`` is the server's default.
+    :raises InvalidInputError: if ``uri`` is not a Neo4j URI the driver can use, or holds
+        credentials (``neo4j://alice:secret@host``): the user and password are settings
+        of their own, and a password in a URI ends up in shell history and logs. The
+        message never repeats what stood before the ``@``.
     """
 
     uri: str
     user: str = "neo4j"
     password: str | None = field(default=None, repr=False)
     database: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_uri(self.uri)
 
     @classmethod
     def from_env(
@@ -62,3 +71,25 @@ class Neo4jSettings:
     def auth(self) -> tuple[str, str] | None:
         """The driver's ``auth`` argument: ``None`` when no password is set."""
         return None if self.password is None else (self.user, self.password)
+
+
+def _check_uri(uri: str) -> None:
+    """Refuse a URI the driver would refuse with a traceback, without repeating credentials."""
+    if not is_neo4j_uri(uri):
+        raise InvalidInputError(f"a Neo4j URI starts with one of {', '.join(NEO4J_SCHEMES)}", field="uri")
+    scheme, _, rest = uri.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0]
+    if "@" in authority:
+        host = authority.rpartition("@")[2]
+        raise InvalidInputError(
+            f"{scheme}://…@{host}: credentials in the URI are not accepted; give the user with "
+            "--user or $NEO4J_USER and the password with $NEO4J_PASSWORD (or user= and password=)",
+            field="uri",
+        )
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError as exc:
+        raise InvalidInputError(f"{uri[:200]!r} is not a valid URI ({exc})", field="uri") from None
+    if not parts.hostname:
+        raise InvalidInputError(f"{uri[:200]!r} names no host", field="uri")

@@ -114,15 +114,19 @@ class Neo4jStore:
         self.retries: dict[str, int] = {}
         self.on_retry: RetryHook | None = None
         self._owns_driver = driver is None
-        self._driver = driver or GraphDatabase.driver(
-            settings.uri,
-            auth=settings.auth(),
-            max_transaction_retry_time=0,  # one retry policy: ours
-            user_agent="llm-memory-graph",
-            # A fresh database lacks the labels its queries name ("label does not exist"):
-            # expected, and not worth a warning in the user's log on every read.
-            notifications_disabled_classifications=["UNRECOGNIZED"],
-        )
+        try:
+            self._driver = driver or GraphDatabase.driver(
+                settings.uri,
+                auth=settings.auth(),
+                max_transaction_retry_time=0,  # one retry policy: ours
+                user_agent="llm-memory-graph",
+                # A fresh database lacks the labels its queries name ("label does not exist"):
+                # expected, and not worth a warning in the user's log on every read.
+                notifications_disabled_classifications=["UNRECOGNIZED"],
+            )
+        except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
+            # Neo4jSettings refused credentials in the URI, so the message holds none.
+            raise InvalidInputError(f"the driver refuses this URI: {exc}", field="uri") from exc
         self._closed = False
         self._migrated = False
 
