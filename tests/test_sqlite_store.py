@@ -230,10 +230,14 @@ NAMED_QUERIES = [
         "GET_NODES",
         "GET_EDGE",
         "NODE_TYPE",
+        "NODE_DATA",
         "NEIGHBORS_OUT",
         "NEIGHBORS_IN",
         "LINEAGE_EDGES",
-        "TRANSCRIPT",
+        "TRANSCRIPT_AFTER",
+        "CONVERSATION_EDGES",
+        "PATH_STEP_OUT",
+        "PATH_STEP_IN",
         "COUNT_NODES",
         "COUNT_EDGES",
         "COUNT_DOOMED_EDGES",
@@ -257,18 +261,19 @@ def test_every_named_query_searches_an_index(db_path: Path, name: str, statement
 
 
 @pytest.mark.parametrize("direction", [Direction.UP, Direction.DOWN])
-def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direction) -> None:
+def test_a_lineage_step_searches_edge_indexes_and_reads_nodes_by_id(db_path: Path, direction: Direction) -> None:
     to_source, to_target = lineage_steps(direction, None)
-    statement = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
+    statement = sql.lineage_step_sql(from_target=bool(to_source), from_source=bool(to_target))
     with SQLiteStore(db_path) as store:
         store.stats()
         plan = _plan(
             store._conn(),
             statement,
-            {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]", "scope": None},
+            {"frontier": "[]", "seen": "[]", "to_source": "[]", "to_target": "[]", "scope": None, "limit": 5},
         )
     assert not _TABLE_SCAN.search(plan), plan
     assert "edges_target" in plan and "edges_source" in plan
+    assert "SEARCH n USING INDEX sqlite_autoindex_nodes_1 (id=?)" in plan, plan
 
 
 def test_kept_edges_are_derived_from_the_new_rows_alone(db_path: Path) -> None:
