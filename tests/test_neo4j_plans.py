@@ -280,7 +280,14 @@ def test_a_lineage_step_from_a_busy_agent_reads_only_the_types_it_follows(
             for i in range(2000):
                 batch.add_prompt(f"q{i}", agent=agent)  # 2,000 HANDLED_BY edges into the agent
     to_source, to_target = lineage_steps(Direction.UP, None)
-    params = {"frontier": [agent.id], "to_source": to_source, "to_target": to_target, "scope": None}
+    params = {
+        "frontier": [agent.id],
+        "seen": {agent.id: True},
+        "to_source": to_source,
+        "to_target": to_target,
+        "scope": None,
+        "limit": 10_001,
+    }
     with (
         neo4j.GraphDatabase.driver(neo4j_settings.uri, auth=neo4j_settings.auth()) as driver,
         driver.session(database=neo4j_settings.database) as session,
