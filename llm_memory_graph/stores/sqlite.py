@@ -247,6 +247,7 @@ class SQLiteStore:
         #: connection its statements use now (set while it reads, ``None`` otherwise).
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         self._token: sqlite3.Connection | None = None
         self._token_lock = threading.Lock()
 
@@ -340,7 +341,7 @@ class SQLiteStore:
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(_TUNING[0])
-        with self._lock:
+        with self._readers_lock:  # not the write lock: a write in progress must not hold this up
             if self._state is _State.CLOSED:
                 conn.close()
                 raise GraphClosedError("store")
@@ -397,10 +398,11 @@ class SQLiteStore:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
-            for reader in self._readers:
-                reader.close()
-            self._readers.clear()
-            self._state = _State.CLOSED
+            with self._readers_lock:
+                for reader in self._readers:
+                    reader.close()
+                self._readers.clear()
+                self._state = _State.CLOSED
 
     # ------------------------------------------------------------ the funnel
 
