@@ -28,7 +28,6 @@ from tenacity import (
 )
 
 from ..._codec import decode_cursor, decode_rank_cursor, decode_sequence_cursor
-from ..._textquery import parse_text_query
 from ...errors import (
     EdgeNotFoundError,
     GraphClosedError,
@@ -71,16 +70,17 @@ from .._common import (
     neighbor_types,
     page_of,
     path_types,
+    ranked_page_of,
     transcript_page,
 )
 from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
-from ._compose import Composed, aggregate_query, count_query, page_query
+from ._compose import Composed, aggregate_query, count_query, page_query, ranked_query
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
 from ._records import edge_from_record, node_from_properties
-from ._rows import check_types, chunks, conversation_ids, ranked_hits, read_calls, write_calls
+from ._rows import check_types, chunks, conversation_ids, read_calls, write_calls
 
 __all__ = ["Neo4jStore"]
 
@@ -407,25 +407,23 @@ class Neo4jStore:
     def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
         """See ``GraphStore.find_nodes``.
 
-        A text search asks the full-text index for its hits first; the filters then run on
-        those. Relevance order is the index's score, highest first, then id.
+        A text search starts from the full-text index's hits and filters them in the same
+        query. Relevance order is the index's score, highest first, then id; a page of it
+        reads only its own nodes whole.
         """
         check_limit(limit)
         if filter.order is Order.RELEVANCE:
             after_hit = decode_rank_cursor(cursor) if cursor is not None else None
 
-            def ranked(tx: neo4j.ManagedTransaction) -> Page:
-                hits = self._search(tx, filter)
-                found = page_query(filter, sorted(hits), None, max(len(hits), 1), newest=False)
-                rows = self._run(tx, found)
-                return ranked_hits([node_from_properties(r["props"]) for r in rows], hits, after_hit, limit)
+            def ranked(tx: neo4j.ManagedTransaction) -> list[tuple[Node, float]]:
+                rows = self._run(tx, ranked_query(filter, after_hit, limit + 1))
+                return [(node_from_properties(r["props"]), float(r["score"])) for r in rows]
 
-            return self._transact(ranked, write=False)
+            return ranked_page_of(self._transact(ranked, write=False), limit)
         after = decode_cursor(cursor) if cursor is not None else None
 
         def work(tx: neo4j.ManagedTransaction) -> list[Node]:
-            ids = sorted(self._search(tx, filter)) if filter.text is not None else None
-            found = page_query(filter, ids, after, limit + 1, newest=filter.order is Order.NEWEST)
+            found = page_query(filter, after, limit + 1, newest=filter.order is Order.NEWEST)
             return [node_from_properties(r["props"]) for r in self._run(tx, found)]
 
         return page_of(self._transact(work, write=False), limit)
@@ -434,8 +432,7 @@ class Neo4jStore:
         """See ``GraphStore.count_nodes``."""
 
         def work(tx: neo4j.ManagedTransaction) -> int:
-            ids = sorted(self._search(tx, filter)) if filter.text is not None else None
-            (row,) = self._run(tx, count_query(filter, ids))
+            (row,) = self._run(tx, count_query(filter))
             return int(row["count"])
 
         return self._transact(work, write=False)
@@ -450,12 +447,6 @@ class Neo4jStore:
             return [aggregate_row(groupings, r.data()) for r in rows]
 
         return finish(groupings, self._transact(work, write=False))
-
-    def _search(self, tx: neo4j.ManagedTransaction, filter: NodeFilter) -> dict[str, float]:
-        """The full-text hits of the filter's search, by id, with their scores."""
-        assert filter.text is not None
-        rows = self._query(tx, "search_hits", query=parse_text_query(filter.text).lucene())
-        return {r["id"]: float(r["score"]) for r in rows}
 
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> Iterator[Node]:
         """See ``GraphStore.iter_nodes``."""

@@ -166,6 +166,47 @@ async def test_relevance_pages_return_every_hit_once(graph: AsyncMemoryGraph) ->
     assert len(seen) == len(set(seen)) and set(seen) == made
 
 
+async def test_relevance_pages_of_a_filtered_search_hold_only_matching_hits_once(
+    graph: AsyncMemoryGraph,
+) -> None:
+    # Issue 13, item 8: the filters and the page are applied in the search query itself.
+    docs = [
+        (await graph.add_document(f"refund doc {i} " + "refund " * i, created_at=T0)).id for i in range(7)
+    ]
+    await graph.add_prompt("refund prompt", created_at=T0)
+    await graph.add_document("refund too early", created_at=T0 - timedelta(days=1))
+    search = graph.query().text("refund").types("Document").since(T0).relevance()
+    seen: list[str] = []
+    page = await search.page(None, 3)
+    for _ in range(10):
+        seen.extend(n.id for n in page.items)
+        if page.next_cursor is None:
+            break
+        page = await search.page(page.next_cursor, 3)
+    assert sorted(seen) == sorted(docs) and len(seen) == len(docs)
+    assert seen[0] == docs[-1]  # the document saying "refund" most often ranks first
+
+
+@pytest.mark.parametrize("newest", [False, True], ids=["oldest", "newest"])
+async def test_a_text_search_in_time_order_pages_every_hit_once_from_since(
+    graph: AsyncMemoryGraph, newest: bool
+) -> None:
+    made = [
+        (await graph.add_prompt(f"refund {i}", created_at=T0 + timedelta(minutes=i))).id for i in range(7)
+    ]
+    search = graph.query().text("refund").since(T0 + timedelta(minutes=2))
+    search = search.newest() if newest else search
+    seen: list[str] = []
+    page = await search.page(None, 2)
+    for _ in range(10):
+        seen.extend(n.id for n in page.items)
+        if page.next_cursor is None:
+            break
+        page = await search.page(page.next_cursor, 2)
+    assert seen == (made[2:][::-1] if newest else made[2:])
+    assert await search.count() == 5
+
+
 @pytest.mark.parametrize(
     ("build", "field"),
     [
