@@ -17,8 +17,10 @@ from .errors import InvalidCursorError
 __all__ = [
     "decode_cursor",
     "decode_rank_cursor",
+    "decode_sequence_cursor",
     "encode_cursor",
     "encode_rank_cursor",
+    "encode_sequence_cursor",
     "from_micros",
     "meta_value",
     "to_micros",
@@ -28,6 +30,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _CURSOR_PREFIX = "c1:"
 _RANK_PREFIX = "r1:"
+_SEQUENCE_PREFIX = "s1:"
 
 
 def to_micros(value: datetime) -> int:
@@ -73,6 +76,26 @@ def decode_rank_cursor(cursor: str) -> tuple[float, str]:
         if prefix + ":" != _RANK_PREFIX or not node_id or value != value:
             raise ValueError(raw)
         return value, node_id
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursorError(cursor) from None
+
+
+def encode_sequence_cursor(sequence: int) -> str:
+    """Return an opaque cursor pointing just after a conversation's item number ``sequence``."""
+    raw = f"{_SEQUENCE_PREFIX}{sequence}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_sequence_cursor(cursor: str) -> int:
+    """Return the sequence number a transcript cursor points after, or raise ``InvalidCursorError``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not raw.startswith(_SEQUENCE_PREFIX):
+            raise ValueError(raw)
+        digits = raw.removeprefix(_SEQUENCE_PREFIX)
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 18:
+            raise ValueError(raw)
+        return int(digits)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidCursorError(cursor) from None
 

@@ -27,9 +27,18 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ._render import edge_json, edge_label, node_json, node_summary
+from .errors import InvalidInputError
 from .schema import EDGE_RULES, Agent, Edge, EdgeType, Node, NodeType, References
 
-__all__ = ["SubgraphLike", "to_dot", "to_html", "to_mermaid"]
+__all__ = [
+    "HTML_MAX_CROSSINGS",
+    "HTML_MAX_EDGES",
+    "HTML_MAX_NODES",
+    "SubgraphLike",
+    "to_dot",
+    "to_html",
+    "to_mermaid",
+]
 
 
 class SubgraphLike(Protocol):
@@ -457,7 +466,17 @@ def _port(i: int, count: int) -> int:
     return _PORT_INSET + i * (_BOX_HEIGHT - 2 * _PORT_INSET) // (count - 1)
 
 
-def _layout(node_ids: Sequence[str], flows: Sequence[tuple[str, str]]) -> _Layout:
+#: How large a drawing ``to_html`` lays out unless told otherwise: its nodes, its edges, and
+#: the columns its long edges cross (each crossing is laid out like a small box, so a
+#: layout's time grows with their number: about 60 µs each).
+HTML_MAX_NODES = 500
+HTML_MAX_EDGES = 2_000
+HTML_MAX_CROSSINGS = 20_000
+
+
+def _layout(
+    node_ids: Sequence[str], flows: Sequence[tuple[str, str]], *, max_crossings: int | None = None
+) -> _Layout:
     """Lay nodes out in columns, inputs left of outputs, no two boxes overlapping.
 
     A layered (Sugiyama-style) drawing: cycles are broken by drawing their closing edges
@@ -468,6 +487,8 @@ def _layout(node_ids: Sequence[str], flows: Sequence[tuple[str, str]]) -> _Layou
 
     :param node_ids: the nodes in their preferred order; repeats are ignored.
     :param flows: ``(input, output)`` pairs between those nodes.
+    :param max_crossings: refuse (``InvalidInputError``) a drawing whose long edges cross
+        more columns than this, before the costly part of the layout; ``None``: no bound.
     """
     ids = list(dict.fromkeys(node_ids))
     succ: dict[str, list[str]] = {n: [] for n in ids}
@@ -477,6 +498,14 @@ def _layout(node_ids: Sequence[str], flows: Sequence[tuple[str, str]]) -> _Layou
     back = _back_edges(ids, succ)
     dag = list(dict.fromkeys((b, a) if (a, b) in back else (a, b) for a in ids for b in succ[a]))
     layer = _layers(ids, dag)
+    crossings = sum(layer[b] - layer[a] - 1 for a, b in dag)
+    if max_crossings is not None and crossings > max_crossings:
+        raise InvalidInputError(
+            f"the drawing's long edges would cross {crossings:,} columns, more than the "
+            f"{max_crossings:,} a page lays out; draw a smaller subgraph, use the DOT or Mermaid "
+            "export, or raise max_crossings",
+            field="max_crossings",
+        )
 
     columns: list[list[str]] = [[] for _ in range(max(layer.values(), default=-1) + 1)]
     for node in ids:
@@ -721,7 +750,13 @@ def _legend(prepared: _Prepared, layout: _Layout) -> list[str]:
 
 
 def to_html(
-    subgraph: SubgraphLike, *, root_id: str | None = None, title: str = "llm-memory-graph lineage"
+    subgraph: SubgraphLike,
+    *,
+    root_id: str | None = None,
+    title: str = "llm-memory-graph lineage",
+    max_nodes: int = HTML_MAX_NODES,
+    max_edges: int = HTML_MAX_EDGES,
+    max_crossings: int = HTML_MAX_CROSSINGS,
 ) -> str:
     """Return one self-contained HTML page that draws the subgraph; it loads nothing from anywhere.
 
@@ -730,12 +765,34 @@ def to_html(
     legend names the node types shown. The page carries a Content-Security-Policy that
     allows no network access and runs no script but its own, and all text is escaped.
 
+    A page is laid out in Python, in time that grows with the drawing, so a subgraph past
+    a bound is refused before any layout, with an error naming the bound: draw less (a
+    smaller depth or ``max_nodes`` on the traversal), export DOT or Mermaid, which have no
+    such bound, or raise it.
+
     :param root_id: the node to highlight; default the subgraph's own ``root_id`` if it
         has one. An id not in the subgraph highlights nothing.
     :param title: the page's title and heading (default ``"llm-memory-graph lineage"``).
+    :param max_nodes: most nodes drawn (default 500).
+    :param max_edges: most edges drawn (default 2,000).
+    :param max_crossings: most columns the edges may cross between the boxes they join,
+        all edges together (default 20,000; a layout takes about 60 µs per crossing).
+    :raises InvalidInputError: when the subgraph passes one of the bounds.
     """
     prepared = _prepare(subgraph, root_id)
-    layout = _layout(list(prepared.index), [(f.input_id, f.output_id) for f in prepared.flows])
+    for field, count, bound in (
+        ("max_nodes", len(prepared.nodes), max_nodes),
+        ("max_edges", len(prepared.flows), max_edges),
+    ):
+        if count > bound:
+            raise InvalidInputError(
+                f"{count:,} {field.removeprefix('max_')} are more than the {bound:,} a page draws; "
+                f"draw a smaller subgraph, use the DOT or Mermaid export, or raise {field}",
+                field=field,
+            )
+    layout = _layout(
+        list(prepared.index), [(f.input_id, f.output_id) for f in prepared.flows], max_crossings=max_crossings
+    )
     depths = getattr(subgraph, "depths", None)
     data = {
         "root_id": prepared.root_id,

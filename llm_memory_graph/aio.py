@@ -72,9 +72,11 @@ from .spec import (
     Deleted,
     GroupBy,
     NodeFilter,
+    NodeList,
     Page,
     Stats,
 )
+from .stores._common import TRANSCRIPT_LIMIT, check_limit
 from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore
 from .stores.neo4j._connection import is_neo4j_uri
@@ -666,10 +668,41 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             search = search.types(*([types] if isinstance(types, str) else types))
         return await search.page(cursor, limit)
 
-    async def transcript(self, conversation: NodeRef) -> list[Node]:
-        """Return a conversation's items in the order they were appended."""
+    async def transcript(
+        self, conversation: NodeRef, *, cursor: str | None = None, limit: int = TRANSCRIPT_LIMIT
+    ) -> NodeList:
+        """Return a conversation's items in the order they were appended: one page.
+
+        The result is a list; ``truncated`` says more items follow, and passing its
+        ``next_cursor`` back as ``cursor`` reads them. ``iter_transcript`` reads them all.
+
+        :param limit: most items on the page (default 10,000, at most 10,000).
+        """
         conversation_id = ref_id(conversation, "conversation")
-        return await self._read(("transcript", conversation_id), self._store.transcript, conversation_id)
+        return await self._read(
+            ("transcript", conversation_id, cursor, limit),
+            self._store.transcript,
+            conversation_id,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    async def iter_transcript(self, conversation: NodeRef, *, batch_size: int = 1000) -> AsyncIterator[Node]:
+        """Yield every item of a conversation in the order they were appended, holding one
+        page of ``batch_size`` (default 1,000) in memory at a time.
+        """
+        conversation_id = ref_id(conversation, "conversation")
+        check_limit(batch_size)
+        require_open(self._state)
+        cursor: str | None = None
+        with measure(self._metrics, Operation.STREAM, self._store.name):
+            while True:
+                page = await self._store.transcript(conversation_id, cursor=cursor, limit=batch_size)
+                for node in page:
+                    yield node
+                if page.next_cursor is None:
+                    return
+                cursor = page.next_cursor
 
     async def delete_conversation(self, conversation: NodeRef) -> Deleted:
         """Delete a conversation, its items, and every edge touching them.

@@ -12,7 +12,7 @@ from the version, and versions can be compared on what they produced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -78,13 +78,14 @@ class _AsyncTemplateMethods:
 
         async def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]: ...
 
-        async def neighbors(
+        def iter_neighbors(
             self,
             node: NodeRef,
             *,
             direction: str = "both",
             edge_types: Iterable[EdgeType | str] | None = None,
-        ) -> list[Neighbor]: ...
+            batch_size: int = 1000,
+        ) -> AsyncIterator[Neighbor]: ...
 
         async def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node: ...
 
@@ -214,7 +215,7 @@ class _AsyncTemplateMethods:
         template = await self._template_node(name)
         moves = [
             n.edge
-            for n in await self.neighbors(template, direction="out", edge_types=[EdgeType.LABELS])
+            async for n in self.iter_neighbors(template, direction="out", edge_types=[EdgeType.LABELS])
             if isinstance(n.edge, Labels) and (label is None or n.edge.label == label)
         ]
         return sorted(moves, key=lambda m: (m.created_at, m.id))
@@ -328,7 +329,9 @@ class _AsyncTemplateMethods:
         }
         stats = []
         for v in chosen:
-            users = await self.neighbors(v, direction="in", edge_types=[EdgeType.INSTANTIATES])
+            users = [
+                u async for u in self.iter_neighbors(v, direction="in", edge_types=[EdgeType.INSTANTIATES])
+            ]
             uses = sum(
                 1
                 for u in users
@@ -398,7 +401,7 @@ class _AsyncTemplateMethods:
         while True:
             parents = [
                 n.node
-                for n in await self.neighbors(chain[-1], direction="out", edge_types=[EdgeType.INHERITS])
+                async for n in self.iter_neighbors(chain[-1], direction="out", edge_types=[EdgeType.INHERITS])
                 if isinstance(n.node, TemplateVersion)
             ]
             if not parents:

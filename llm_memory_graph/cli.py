@@ -200,9 +200,18 @@ def show(node_id: str, store: StoreChoice, as_json: bool) -> None:
     show_default=True,
     help="A text tree, JSON, a Mermaid flowchart, Graphviz DOT, or a self-contained HTML page.",
 )
+@click.option(
+    "--max-nodes",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Most nodes walked to; past it the nearest are kept and a note says so.",
+)
 @store_options
 @output_options
-def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as_json: bool) -> None:
+def lineage(
+    node_id: str, up: bool, depth: int, fmt: str, max_nodes: int, store: StoreChoice, as_json: bool
+) -> None:
     """Print where a node came from, or what it led to, as a tree or a drawing.
 
     Walking up from an answer reaches its prompt, the documents and context it used, tool
@@ -211,10 +220,16 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
     `--format html > lineage.html` writes a page that draws the graph with no network.
     """
     with open_graph(store) as graph:
-        found = graph.lineage(node_id, direction="up" if up else "down", depth=depth)
+        found = graph.lineage(node_id, direction="up" if up else "down", depth=depth, max_nodes=max_nodes)
         agents = _agent_names(graph, found.nodes) if fmt == "tree" and not as_json else {}
+    if found.truncated:  # on stderr: a drawing on stdout stays a valid file
+        click.echo(
+            f"Truncated: {len(found.nodes):,} nodes and {len(found.edges):,} edges shown, the nearest; "
+            "raise --max-nodes or lower --depth.",
+            err=True,
+        )
     if as_json or fmt == "json":
-        echo_json(render.lineage_json(found))
+        echo_json(render.lineage_json(found) | {"truncated": found.truncated})
     elif fmt == "mermaid":
         click.echo(render.inert(to_mermaid(found)), nl=False)
     elif fmt == "dot":
@@ -227,21 +242,37 @@ def lineage(node_id: str, up: bool, depth: int, fmt: str, store: StoreChoice, as
 
 @cli.command()
 @click.argument("conversation_id", metavar="CONVERSATION_ID")
+@click.option(
+    "--limit", type=int, default=1000, show_default=True, help="Most items on the page (up to 10,000)."
+)
+@click.option("--cursor", metavar="CURSOR", help="Start after the previous page (its printed next cursor).")
 @store_options
 @output_options
-def transcript(conversation_id: str, store: StoreChoice, as_json: bool) -> None:
-    """Print a conversation's items in the order they happened."""
+def transcript(
+    conversation_id: str, limit: int, cursor: str | None, store: StoreChoice, as_json: bool
+) -> None:
+    """Print a conversation's items in the order they happened, one page at a time.
+
+    When more follow, the next page's cursor is printed; pass it back with --cursor.
+    """
     with open_graph(store) as graph:
-        items = graph.transcript(conversation_id)
+        items = graph.transcript(conversation_id, cursor=cursor, limit=limit)
         conversation = graph.get(conversation_id)
         agents = {} if as_json else _agent_names(graph, items)
     if as_json:
         echo_json(
-            {"conversation": render.node_json(conversation), "items": [render.node_json(i) for i in items]}
+            {
+                "conversation": render.node_json(conversation),
+                "items": [render.node_json(i) for i in items],
+                "next_cursor": items.next_cursor,
+            }
         )
         return
     assert isinstance(conversation, Conversation)
     click.echo(render.transcript_text(conversation, items, agents=agents, color=color()))
+    if items.next_cursor is not None:
+        click.echo()
+        click.echo(f"More items; next page: --cursor {items.next_cursor}")
 
 
 @cli.command()

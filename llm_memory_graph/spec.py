@@ -7,6 +7,7 @@ returns these results, so both stores answer the same question the same way.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -37,7 +38,9 @@ __all__ = [
     "GroupBy",
     "Lineage",
     "Neighbor",
+    "Neighbors",
     "NodeFilter",
+    "NodeList",
     "Order",
     "Page",
     "Range",
@@ -252,20 +255,60 @@ class Neighbor(Model):
     node: Node
 
 
+class NodeList(list[Node]):
+    """One page of a conversation's items: a list, with ``next_cursor`` for the next page
+    (``None`` on the last) and ``truncated`` when more items follow this page.
+    """
+
+    def __init__(self, items: Iterable[Node] = (), next_cursor: str | None = None) -> None:
+        super().__init__(items)
+        self.next_cursor = next_cursor
+
+    @property
+    def truncated(self) -> bool:
+        """Whether items were left out: pass ``next_cursor`` to read the next page."""
+        return self.next_cursor is not None
+
+
+class Neighbors(list[Neighbor]):
+    """One page of a node's neighbours: a list, with ``next_cursor`` for the next page
+    (``None`` on the last) and ``truncated`` when more neighbours follow this page.
+    """
+
+    def __init__(self, items: Iterable[Neighbor] = (), next_cursor: str | None = None) -> None:
+        super().__init__(items)
+        self.next_cursor = next_cursor
+
+    @property
+    def truncated(self) -> bool:
+        """Whether neighbours were left out: pass ``next_cursor`` to read the next page."""
+        return self.next_cursor is not None
+
+
 class Subgraph(Model):
-    """Nodes and the edges between them, each ordered by (created_at, id)."""
+    """Nodes and the edges between them, each ordered by (created_at, id).
+
+    ``truncated`` is true when the traversal that made it reached its ``max_nodes`` or
+    ``max_edges`` bound and left nodes or edges out (each traversal says which it keeps).
+    """
 
     nodes: list[Node]
     edges: list[Edge]
+    truncated: bool = False
 
 
 class Lineage(Subgraph):
     """A subgraph reached from ``root_id`` by walking provenance ``UP`` or ``DOWN``.
 
     ``nodes`` are ordered by depth, then (created_at, id); ``depths`` maps each node id to
-    its distance from the root; ``edges`` are every edge of the followed types whose ends
-    are both in the subgraph. When the root belongs to a conversation, edges that record
-    another conversation (hand-offs between shared agents) are neither followed nor listed.
+    its distance from the root (its shortest); ``edges`` are every edge of the followed
+    types whose ends are both in the subgraph, ordered by (created_at, id). When the root
+    belongs to a conversation, edges that record another conversation (hand-offs between
+    shared agents) are neither followed nor listed.
+
+    A walk that reaches its ``max_nodes`` keeps the first nodes in that order (so the
+    nearest), and one with more edges than ``max_edges`` keeps the oldest edges; either
+    way ``truncated`` is true.
     """
 
     root_id: str

@@ -286,7 +286,39 @@ def test_transcript_of_a_prompt_prints_one_line_error(seeded: Seeded) -> None:
     assert done.stderr == f"Error: conversation: {seeded.demo.question_id} is a Prompt, not a Conversation\n"
 
 
+def test_transcript_pages_with_limit_and_the_printed_cursor(seeded: Seeded) -> None:
+    # Issue 13, item 6: a long session is read a page at a time.
+    first = _invoke("transcript", seeded.demo.conversation_id, "--limit", "10", "--db", seeded.db).stdout
+    cursor = first.rsplit("--cursor ", 1)[1].strip()
+    rest = _invoke(
+        "transcript", seeded.demo.conversation_id, "--limit", "10", "--cursor", cursor, "--db", seeded.db
+    )
+    numbers = [line.split(".")[0].strip() for line in first.splitlines()[1:11] + rest.stdout.splitlines()[1:]]
+    assert numbers == [str(i) for i in range(1, 16)]
+    assert "More items" not in rest.stdout
+
+
+def test_transcript_json_carries_the_next_pages_cursor(seeded: Seeded) -> None:
+    page = _json(
+        _invoke("transcript", seeded.demo.conversation_id, "--limit", "15", "--json", "--db", seeded.db)
+    )
+    assert page["next_cursor"] is None and len(page["items"]) == 15
+    cut = _json(
+        _invoke("transcript", seeded.demo.conversation_id, "--limit", "14", "--json", "--db", seeded.db)
+    )
+    assert cut["next_cursor"] is not None and len(cut["items"]) == 14
+
+
 # ---------------------------------------------------------------- in-process: lineage
+
+
+def test_a_lineage_cut_at_max_nodes_says_so_on_stderr(seeded: Seeded) -> None:
+    done = _invoke("lineage", seeded.demo.answer_id, "--max-nodes", "3", "--json", "--db", seeded.db)
+    data = json.loads(done.stdout)
+    assert len(data["nodes"]) == 3 and data["truncated"] is True
+    assert done.stderr.startswith("Truncated: 3 nodes") and "--max-nodes" in done.stderr
+    whole = _invoke("lineage", seeded.demo.answer_id, "--json", "--db", seeded.db)
+    assert json.loads(whole.stdout)["truncated"] is False and whole.stderr == ""
 
 
 def test_lineage_text_starts_with_the_root(seeded: Seeded) -> None:

@@ -212,5 +212,11 @@ def test_every_composed_filter_query_passes_the_linter(lint: Lint, tmp_path: Pat
                 header = ", ".join(f"${p}" for p in sorted(parameters_used(text))) or "none"
                 files.append(tmp_path / f"{anchor}_{tail}_{'newest' if newest else 'oldest'}.cypher")
                 files[-1].write_text(f"// Parameters: {header}\n{text}\n", encoding="utf-8")
+    # A text search ranked by relevance: the search anchor with every condition, ranked.
+    given = tuple(name for name in conditions() if not name.startswith("after_"))
+    text = shape_text("search", given, "tail_ranked", False)
+    header = ", ".join(f"${p}" for p in sorted(parameters_used(text)))
+    files.append(tmp_path / "search_tail_ranked.cypher")
+    files[-1].write_text(f"// Parameters: {header}\n{text}\n", encoding="utf-8")
     result = lint(*files)
     assert result.returncode == 0, _output(result)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_memory_graph import MemoryGraph
+from llm_memory_graph import InvalidInputError, MemoryGraph
 from llm_memory_graph._demo import record_demo
 from llm_memory_graph._export import _STYLES, _layout, to_dot, to_html, to_mermaid
 from llm_memory_graph.schema import (
@@ -854,3 +854,50 @@ def test__three_nodes_draw_in_every_format() -> None:
     assert len(_read_mermaid(to_mermaid(lineage)).edges) == 2
     assert len(_read_dot(to_dot(lineage)).edges) == 2
     assert len(_Page(to_html(lineage)).having("path", "edge")) == 2
+
+
+# ---------------------------------------------------------------- bounds (issue 13, item 6)
+
+
+def _prompts(count: int) -> list[Prompt]:
+    return [Prompt(content=f"p{i}", created_at=datetime(2026, 1, 1, tzinfo=UTC)) for i in range(count)]
+
+
+def test_html_refuses_a_dense_subgraph_before_laying_it_out() -> None:
+    # 300 nodes and every one of their 44,850 pairs: the layout took 292 s and 3.3 GB.
+    nodes = _prompts(300)
+    edges = [DependsOn(source_id=a.id, target_id=b.id) for a, b in itertools.combinations(nodes, 2)]
+    with pytest.raises(InvalidInputError, match="44,850 edges are more than the 2,000") as caught:
+        to_html(Subgraph(nodes=nodes, edges=edges))
+    assert caught.value.field == "max_edges"
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field"),
+    [
+        pytest.param({"max_nodes": 17}, "max_nodes", id="nodes"),
+        pytest.param({"max_edges": 30}, "max_edges", id="edges"),
+    ],
+)
+def test_html_refuses_a_subgraph_past_a_bound_naming_it(
+    demo_lineage: Lineage, bounds: dict[str, int], field: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=f"raise {field}") as caught:
+        to_html(demo_lineage, **bounds)
+    assert caught.value.field == field
+
+
+def test_html_draws_a_subgraph_that_fits_its_bounds_exactly(demo_lineage: Lineage) -> None:
+    page = to_html(demo_lineage, max_nodes=18, max_edges=31)
+    assert page.count('<g class="node') == 18
+
+
+def test_html_refuses_edges_that_would_cross_too_many_columns() -> None:
+    chain = _prompts(40)
+    edges = [DependsOn(source_id=b.id, target_id=a.id) for a, b in itertools.pairwise(chain)]
+    edges.append(DependsOn(source_id=chain[-1].id, target_id=chain[0].id))  # crosses 38 columns
+    subgraph = Subgraph(nodes=chain, edges=edges)
+    assert to_html(subgraph, max_crossings=38).startswith("<!DOCTYPE html>")
+    with pytest.raises(InvalidInputError, match="cross 38 columns") as caught:
+        to_html(subgraph, max_crossings=37)
+    assert caught.value.field == "max_crossings"

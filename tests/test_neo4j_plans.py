@@ -27,6 +27,7 @@ from llm_memory_graph.stores.neo4j._compose import (
     choose_anchor,
     count_query,
     page_query,
+    ranked_query,
 )
 from llm_memory_graph.stores.neo4j._queries import queries
 from llm_memory_graph.stores.neo4j.migrate import Migrator
@@ -161,7 +162,7 @@ def test_every_filtered_page_reads_its_anchor_index_in_order_up_to_its_limit(
     neo4j_settings: Neo4jSettings, shape: dict[str, Any], order: str, after: tuple[datetime, str] | None
 ) -> None:
     spec = _spec(shape, order=order)
-    found = page_query(spec, None, after, 51, newest=order == "newest")
+    found = page_query(spec, after, 51, newest=order == "newest")
     plan = explain(neo4j_settings, found.text, found.params)
     assert not full_scans(plan), _render(plan)
     assert not unordered_seeks(plan), _render(plan)
@@ -169,7 +170,7 @@ def test_every_filtered_page_reads_its_anchor_index_in_order_up_to_its_limit(
 
 @pytest.mark.parametrize("shape", FILTERS)
 def test_every_count_seeks_an_index(neo4j_settings: Neo4jSettings, shape: dict[str, Any]) -> None:
-    found = count_query(_spec(shape), None)
+    found = count_query(_spec(shape))
     plan = explain(neo4j_settings, found.text, found.params)
     assert not full_scans(plan), _render(plan)
     assert any("Seek" in _operator(op) for op, _ in _walk(plan)), _render(plan)
@@ -184,20 +185,47 @@ def test_every_aggregate_seeks_an_index(neo4j_settings: Neo4jSettings, shape: di
 
 
 @pytest.mark.parametrize("shape", FILTERS)
-def test_a_text_search_is_filtered_from_its_hits_by_id(
+def test_a_text_search_filters_the_full_text_indexs_hits_in_one_query(
     neo4j_settings: Neo4jSettings, shape: dict[str, Any]
 ) -> None:
-    hits = [ID]
-    for found in (page_query(_spec(shape), hits, None, 51, newest=False), count_query(_spec(shape), hits)):
+    spec = _spec(shape, text="refund policy")
+    for found in (
+        page_query(spec, None, 51, newest=False),
+        page_query(spec, (JANUARY, ID), 51, newest=True),
+        count_query(spec),
+        ranked_query(spec.model_copy(update={"order": "relevance"}), None, 51),
+        ranked_query(spec.model_copy(update={"order": "relevance"}), (1.5, ID), 51),
+    ):
         plan = explain(neo4j_settings, found.text, found.params)
         assert not full_scans(plan), _render(plan)
-        assert "NodeUniqueIndexSeek" in {_operator(op) for op, _ in _walk(plan)}, _render(plan)
+        assert "ProcedureCall" in {_operator(op) for op, _ in _walk(plan)}, _render(plan)
+
+
+def test_a_relevance_page_reads_only_its_own_nodes_whole(neo4j_settings: Neo4jSettings) -> None:
+    # Issue 13, item 8: a page used to fetch every hit's properties, then keep `limit`.
+    clear(neo4j_settings)
+    with MemoryGraph(store=Neo4jStore(neo4j_settings), registry=None) as graph:
+        with graph.batch() as batch:
+            for i in range(300):
+                batch.add_document(f"refund note {i}")
+        found = ranked_query(NodeFilter(text="refund", order="relevance"), None, 5)
+        with (
+            neo4j.GraphDatabase.driver(neo4j_settings.uri, auth=neo4j_settings.auth()) as driver,
+            driver.session(database=neo4j_settings.database) as session,
+        ):
+            result = session.run("PROFILE " + found.text, found.params)
+            rows = list(result)
+            profile = result.consume().profile
+    clear(neo4j_settings)
+    assert len(rows) == 5 and profile is not None
+    (whole,) = [op for op, _ in _walk(profile) if " AS props" in str(op.get("args", {}).get("Details", ""))]
+    assert int(whole["rows"]) == 5, _render(profile)  # projected after the Top, not for 300 hits
 
 
 @pytest.mark.parametrize("shape", FILTERS)
 def test_the_anchor_is_the_first_filter_given_in_the_documented_order(shape: dict[str, Any]) -> None:
-    anchor, _ = choose_anchor(_spec(shape), None)
-    found = page_query(_spec(shape), None, None, 51, newest=False)
+    anchor, _ = choose_anchor(_spec(shape))
+    found = page_query(_spec(shape), None, 51, newest=False)
     assert found.text.startswith(f"// page anchored on {anchor}")
 
 
@@ -280,7 +308,14 @@ def test_a_lineage_step_from_a_busy_agent_reads_only_the_types_it_follows(
             for i in range(2000):
                 batch.add_prompt(f"q{i}", agent=agent)  # 2,000 HANDLED_BY edges into the agent
     to_source, to_target = lineage_steps(Direction.UP, None)
-    params = {"frontier": [agent.id], "to_source": to_source, "to_target": to_target, "scope": None}
+    params = {
+        "frontier": [agent.id],
+        "seen": {agent.id: True},
+        "to_source": to_source,
+        "to_target": to_target,
+        "scope": None,
+        "limit": 10_001,
+    }
     with (
         neo4j.GraphDatabase.driver(neo4j_settings.uri, auth=neo4j_settings.auth()) as driver,
         driver.session(database=neo4j_settings.database) as session,

@@ -6,6 +6,7 @@ import re
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from llm_memory_graph import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from llm_memory_graph.schema import Direction, EdgeType
+from llm_memory_graph.schema import DependsOn, Direction, EdgeType
 from llm_memory_graph.stores import _sqlite_sql as sql
 from llm_memory_graph.stores._common import lineage_steps
 from llm_memory_graph.stores.sqlite import _translate
@@ -165,6 +166,108 @@ def test_threads_sharing_one_store_write_and_read_safely(db_path: Path) -> None:
         assert [n.sequence for n in graph.transcript(chat)] == list(range(1, 81))  # type: ignore[union-attr]
 
 
+# ---------------------------------------------------------------- concurrent reads (issue 13, item 6)
+
+#: Generous: only reached when a read is stuck behind another, which is the failure itself.
+_STUCK_S = 30
+
+
+def _this_threads_read_connection(store: SQLiteStore) -> sqlite3.Connection:
+    """The connection the calling thread's reads run on (opened by a first read)."""
+    store.stats()
+    reader: sqlite3.Connection | None = getattr(getattr(store, "_local", None), "reader", None)
+    return reader or store._conn()
+
+
+def _paused_in_sqlite(
+    connection: Callable[[], sqlite3.Connection], work: Callable[[], object]
+) -> tuple[threading.Thread, threading.Event, threading.Event]:
+    """Start ``work`` on a thread that stops inside SQLite (a progress handler, called while
+    a statement runs) on the connection ``connection()`` returns there, until released.
+    """
+    inside, release = threading.Event(), threading.Event()
+
+    def pause() -> int:
+        inside.set()
+        release.wait(_STUCK_S)
+        return 0
+
+    def run() -> None:
+        conn = connection()
+        conn.set_progress_handler(pause, 1)
+        try:
+            work()
+        finally:
+            conn.set_progress_handler(None, 1)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, inside, release
+
+
+def _finishes(call: Callable[[], object]) -> bool:
+    """Run ``call`` on another thread; whether it finished before ``_STUCK_S``."""
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (call(), done.set()), daemon=True)
+    thread.start()
+    return done.wait(_STUCK_S)
+
+
+def test_a_read_stopped_inside_sqlite_holds_up_no_other_threads_read(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store, MemoryGraph(store=store, cache=False) as graph:
+        graph.add_prompt("q")
+        slow, inside, release = _paused_in_sqlite(
+            lambda: _this_threads_read_connection(store), lambda: store.count_nodes(NodeFilter())
+        )
+        try:
+            assert inside.wait(_STUCK_S)
+            assert _finishes(lambda: store.find_nodes(NodeFilter(), limit=5))
+        finally:
+            release.set()
+            slow.join()
+
+
+def test_a_write_stopped_inside_sqlite_holds_up_no_read(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store, MemoryGraph(store=store, cache=False) as graph:
+        graph.add_prompt("q")
+        slow, inside, release = _paused_in_sqlite(store._conn, lambda: graph.add_prompt("r"))
+        try:
+            assert inside.wait(_STUCK_S)
+            assert _finishes(lambda: store.count_nodes(NodeFilter()) == 1)
+        finally:
+            release.set()
+            slow.join()
+        assert store.count_nodes(NodeFilter()) == 2
+
+
+def test_a_lineage_walk_on_a_dense_graph_does_no_more_work_when_asked_to_go_deeper(db_path: Path) -> None:
+    # Each node is met once, at its shortest depth: once every node is met the walk ends,
+    # whatever depth was asked. Work is counted in SQLite's own steps, not in time.
+    with SQLiteStore(db_path) as store, MemoryGraph(store=store, cache=False) as graph:
+        prompts = [graph.add_prompt(f"p{i}") for i in range(30)]
+        graph.add(
+            edges=[DependsOn(source_id=a.id, target_id=b.id) for a in prompts for b in prompts if a != b]
+        )
+        conn = _this_threads_read_connection(store)
+
+        def work(depth: int) -> int:
+            steps = [0]
+
+            def count() -> int:
+                steps[0] += 1
+                return 0
+
+            conn.set_progress_handler(count, 100)
+            try:
+                assert len(graph.lineage(prompts[0], depth=depth).nodes) == 30
+            finally:
+                conn.set_progress_handler(None, 100)
+            return steps[0]
+
+        shallow, deep = work(2), work(60)
+        assert deep < 1.1 * shallow  # the same walk and the same edges query, give or take
+
+
 def test_two_stores_on_one_file_append_without_forking_the_chain(db_path: Path) -> None:
     with MemoryGraph.open(db_path) as first, MemoryGraph.open(db_path) as second:
         chat = first.start_conversation()
@@ -231,10 +334,14 @@ NAMED_QUERIES = [
         "GET_NODES",
         "GET_EDGE",
         "NODE_TYPE",
+        "NODE_DATA",
         "NEIGHBORS_OUT",
         "NEIGHBORS_IN",
         "LINEAGE_EDGES",
-        "TRANSCRIPT",
+        "TRANSCRIPT_AFTER",
+        "CONVERSATION_EDGES",
+        "PATH_STEP_OUT",
+        "PATH_STEP_IN",
         "COUNT_NODES",
         "COUNT_EDGES",
         "COUNT_DOOMED_EDGES",
@@ -258,18 +365,21 @@ def test_every_named_query_searches_an_index(db_path: Path, name: str, statement
 
 
 @pytest.mark.parametrize("direction", [Direction.UP, Direction.DOWN])
-def test_the_lineage_walk_searches_edge_indexes(db_path: Path, direction: Direction) -> None:
+def test_a_lineage_step_searches_edge_indexes_and_reads_nodes_by_id(
+    db_path: Path, direction: Direction
+) -> None:
     to_source, to_target = lineage_steps(direction, None)
-    statement = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
+    statement = sql.lineage_step_sql(from_target=bool(to_source), from_source=bool(to_target))
     with SQLiteStore(db_path) as store:
         store.stats()
         plan = _plan(
             store._conn(),
             statement,
-            {"root": "x", "depth": 3, "to_source": "[]", "to_target": "[]", "scope": None},
+            {"frontier": "[]", "seen": "[]", "to_source": "[]", "to_target": "[]", "scope": None, "limit": 5},
         )
     assert not _TABLE_SCAN.search(plan), plan
     assert "edges_target" in plan and "edges_source" in plan
+    assert "SEARCH n USING INDEX sqlite_autoindex_nodes_1 (id=?)" in plan, plan
 
 
 def test_kept_edges_are_derived_from_the_new_rows_alone(db_path: Path) -> None:

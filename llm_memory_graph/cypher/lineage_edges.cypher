@@ -1,8 +1,8 @@
-// Every relationship of the followed types between two nodes of a lineage subgraph,
-// expanded type by type from each node (see lineage_step.cypher for why). $members maps
+// The oldest $limit relationships of the followed types between two nodes of a lineage
+// subgraph, expanded type by type from each node (see lineage_step.cypher for why). $members maps
 // each of $ids to true: a lookup, which the planner cannot turn into a seek of every end
 // node the way it does "t.id IN $ids".
-// Parameters: $ids, $members, $types, $scope
+// Parameters: $ids, $members, $types, $scope, $limit
 UNWIND $ids AS id
 MATCH (s:GraphNode {id: id})
 USING INDEX SEEK s:GraphNode(id)
@@ -74,5 +74,5 @@ CALL (s) {
 }
 WITH s, r, t
 WHERE $scope IS NULL OR r.conversation_id IS NULL OR r.conversation_id = $scope
+WITH s, r, t ORDER BY r.created_at, r.id LIMIT $limit
 RETURN type(r) AS type, r {.*, created_at: toString(r.created_at)} AS props, s.id AS source_id, t.id AS target_id
-ORDER BY r.created_at, r.id

@@ -1,12 +1,13 @@
-// One level of a lineage walk: the nodes one provenance step from the frontier.
-// $to_source lists the types crossed from an edge's target to its source, $to_target the
-// types crossed the other way. Edges recording another conversation than $scope (a
-// hand-off between shared agents) are not followed when $scope is given.
+// One level of a lineage walk: the nodes one provenance step from the frontier that the
+// walk has not met ($seen maps each id met to true), oldest first, at most $limit, with
+// every property. $to_source lists the types crossed from an edge's target to its source,
+// $to_target the types crossed the other way. Edges recording another conversation than
+// $scope (a hand-off between shared agents) are not followed when $scope is given.
 // One branch per type and direction, each expanding its static type only, behind a guard
 // on the lists: a node's relationships are grouped by type, so an agent's 300,000 incoming
 // HANDLED_BY edges are never read when the walk does not follow them (an expansion with
 // the type in a WHERE reads every relationship of the node first).
-// Parameters: $frontier, $to_source, $to_target, $scope
+// Parameters: $frontier, $seen, $to_source, $to_target, $scope, $limit
 UNWIND $frontier AS id
 MATCH (a:GraphNode {id: id})
 USING INDEX SEEK a:GraphNode(id)
@@ -117,4 +118,7 @@ CALL (a) {
   MATCH (a)-[r:LABELS]->(b:GraphNode)
   RETURN b
 }
-RETURN DISTINCT b.id AS id
+WITH DISTINCT b
+WHERE $seen[b.id] IS NULL
+WITH b ORDER BY b.created_at, b.id LIMIT $limit
+RETURN b {.*, created_at: toString(b.created_at), closed_at: toString(b.closed_at)} AS props

@@ -1,7 +1,8 @@
-// Nodes one relationship away, following arrows out of the node, into it, or both.
-// One branch per type and direction, each expanding its static type only (see
-// lineage_step.cypher for why).
-// Parameters: $id, $types, $outgoing, $incoming
+// One page of the nodes one relationship away, following arrows out of the node, into it,
+// or both, by the relationship's (created_at, id), after the cursor's ($after_time,
+// $after_id; nulls on the first page), at most $limit. One branch per type and direction,
+// each expanding its static type only (see lineage_step.cypher for why).
+// Parameters: $id, $types, $outgoing, $incoming, $after_time, $after_id, $limit
 MATCH (n:GraphNode {id: $id})
 USING INDEX SEEK n:GraphNode(id)
 CALL (n) {
@@ -109,6 +110,8 @@ CALL (n) {
   MATCH (n)<-[r:LABELS]-(m:GraphNode)
   RETURN r, m
 }
+WITH r, m
+WHERE $after_time IS NULL OR r.created_at > $after_time OR (r.created_at = $after_time AND r.id > $after_id)
+WITH r, m ORDER BY r.created_at, r.id LIMIT $limit
 RETURN type(r) AS type, r {.*, created_at: toString(r.created_at)} AS props, startNode(r).id AS source_id,
        endNode(r).id AS target_id, m {.*, created_at: toString(m.created_at), closed_at: toString(m.closed_at)} AS node
-ORDER BY r.created_at, r.id

@@ -1,7 +1,7 @@
 // One level of a shortest-path search: every relationship of the allowed types that
 // leaves a frontier node, either way, with the node at its other end; one branch per type,
-// each expanding its static type only (see lineage_step.cypher for why).
-// Parameters: $frontier, $types
+// each expanding its static type only (see lineage_step.cypher for why); at most $limit.
+// Parameters: $frontier, $types, $limit
 UNWIND $frontier AS id
 MATCH (a:GraphNode {id: id})
 USING INDEX SEEK a:GraphNode(id)
@@ -58,5 +58,6 @@ CALL (a) {
   MATCH (a)-[r:LABELS]-(b:GraphNode)
   RETURN r, b
 }
+WITH a, r, b LIMIT $limit
 RETURN a.id AS from_id, b.id AS to_id, type(r) AS type, r {.*, created_at: toString(r.created_at)} AS props,
        startNode(r).id AS source_id, endNode(r).id AS target_id

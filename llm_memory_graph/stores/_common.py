@@ -5,31 +5,52 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 
-from .._codec import encode_cursor, encode_rank_cursor
+from .._codec import encode_cursor, encode_rank_cursor, encode_sequence_cursor
 from ..errors import InvalidInputError
-from ..schema import EDGE_RULES, LINEAGE_EDGE_TYPES, Direction, Edge, EdgeType, Node
-from ..spec import NodeFilter, Page
+from ..schema import EDGE_RULES, ITEM_TYPES, LINEAGE_EDGE_TYPES, Direction, Edge, EdgeType, Node
+from ..spec import Neighbor, Neighbors, NodeFilter, NodeList, Page
 
 __all__ = [
+    "MAX_BOUND",
     "MAX_DEPTH",
+    "MAX_EDGES",
     "MAX_LIMIT",
+    "MAX_NODES",
+    "NEIGHBORS_LIMIT",
+    "TRANSCRIPT_LIMIT",
+    "LineageWalk",
     "PathSearch",
     "Step",
     "aiter_pages",
+    "check_bounds",
     "check_depth",
     "check_limit",
+    "conversation_prefix",
     "iter_pages",
     "lineage_steps",
+    "neighbor_page",
     "neighbor_types",
     "page_of",
     "path_types",
     "ranked_page_of",
+    "transcript_page",
 ]
 
 #: Largest page a store returns at once.
 MAX_LIMIT = 10_000
 #: Deepest lineage walk; deeper walks are almost always a mistake on a real graph.
 MAX_DEPTH = 100
+#: Most nodes a traversal (lineage, conversation graph, path search) returns or visits,
+#: unless the caller raises it; a result cut there is marked ``truncated``.
+MAX_NODES = 10_000
+#: Most edges a traversal returns (or a path search reads), unless the caller raises it.
+MAX_EDGES = 50_000
+#: Largest value ``max_nodes`` and ``max_edges`` may be raised to.
+MAX_BOUND = 10_000_000
+#: Neighbours on one page, and a conversation's items on one page of its transcript,
+#: unless the caller asks for another page size (at most ``MAX_LIMIT``).
+NEIGHBORS_LIMIT = 1_000
+TRANSCRIPT_LIMIT = 10_000
 
 
 def check_limit(limit: int) -> None:
@@ -42,6 +63,15 @@ def check_depth(depth: int) -> None:
     """Reject a lineage depth outside 0..MAX_DEPTH."""
     if isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= MAX_DEPTH:
         raise InvalidInputError(f"must be a whole number from 0 to {MAX_DEPTH}, got {depth!r}", field="depth")
+
+
+def check_bounds(max_nodes: int, max_edges: int) -> None:
+    """Reject a traversal's ``max_nodes`` outside 1..MAX_BOUND or ``max_edges`` outside 0..MAX_BOUND."""
+    for field, value, least in (("max_nodes", max_nodes, 1), ("max_edges", max_edges, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MAX_BOUND:
+            raise InvalidInputError(
+                f"must be a whole number from {least} to {MAX_BOUND:,}, got {value!r}", field=field
+            )
 
 
 def _edge_types(edge_types: Collection[EdgeType] | None, default: Collection[EdgeType]) -> list[EdgeType]:
@@ -96,6 +126,86 @@ def ranked_page_of(rows: list[tuple[Node, float]], limit: int) -> Page:
     return Page(items=[node for node, _ in items], next_cursor=cursor)
 
 
+def neighbor_page(rows: list[Neighbor], limit: int) -> Neighbors:
+    """Return a page from ``limit + 1`` neighbours in (edge created_at, edge id) order."""
+    items = rows[:limit]
+    more = len(rows) > limit
+    last = items[-1].edge if items else None
+    return Neighbors(items, encode_cursor(last.created_at, last.id) if more and last else None)
+
+
+def transcript_page(rows: list[Node], limit: int) -> NodeList:
+    """Return a page from ``limit + 1`` conversation items in sequence order."""
+    items = rows[:limit]
+    more = len(rows) > limit
+    last = items[-1] if items else None
+    sequence = getattr(last, "sequence", None) if last is not None and last.type in ITEM_TYPES else None
+    return NodeList(items, encode_sequence_cursor(sequence) if more and sequence is not None else None)
+
+
+class LineageWalk:
+    """Breadth-first lineage walk that meets each node once, at its shortest depth.
+
+    A store runs the I/O: it asks its one-level query for the nodes one step from
+    ``frontier`` that are not in ``depths``, oldest first by (created_at, id), at most
+    ``room + 1`` of them, and passes them to ``advance`` until ``done``. So a walk's work
+    grows with the edges it crosses, once each, not with depth times edges, and it keeps
+    at most ``max_nodes`` nodes: the first in (depth, created_at, id) order. ``truncated``
+    says nodes within the depth were left out.
+    """
+
+    def __init__(self, root: Node, *, depth: int, max_nodes: int) -> None:
+        self.nodes: list[Node] = [root]
+        self.depths: dict[str, int] = {root.id: 0}
+        self.frontier: list[str] = [root.id]
+        self.truncated = False
+        self._depth = depth
+        self._max_nodes = max_nodes
+        self._level = 0
+
+    @property
+    def done(self) -> bool:
+        """Whether the walk is over: nothing new, the depth reached, or the nodes cut."""
+        return self.truncated or not self.frontier or self._level >= self._depth
+
+    @property
+    def room(self) -> int:
+        """How many more nodes the walk may keep."""
+        return self._max_nodes - len(self.depths)
+
+    def advance(self, found: list[Node]) -> None:
+        """Take the next level's new nodes, in (created_at, id) order, and make it the frontier."""
+        self._level += 1
+        fresh = [n for n in found if n.id not in self.depths]
+        if len(fresh) > self.room:
+            self.truncated = True
+            fresh = fresh[: self.room]
+        self.nodes += fresh
+        self.depths.update((n.id, self._level) for n in fresh)
+        self.frontier = [n.id for n in fresh]
+
+
+def conversation_prefix(
+    conversation_id: str, edges: list[Edge], *, max_nodes: int, max_edges: int
+) -> tuple[list[str], list[Edge], bool]:
+    """Cut a conversation's edges, oldest first (``max_edges + 1`` of them or fewer), to
+    the longest run whose nodes fit in ``max_nodes``, the conversation included.
+
+    :returns: the ids of the nodes to return, the edges kept, and whether anything was cut.
+    """
+    truncated = len(edges) > max_edges
+    ids = {conversation_id: None}
+    kept: list[Edge] = []
+    for edge in edges[:max_edges]:
+        new = [i for i in dict.fromkeys((edge.source_id, edge.target_id)) if i not in ids]
+        if len(ids) + len(new) > max_nodes:
+            truncated = True
+            break
+        ids.update(dict.fromkeys(new))
+        kept.append(edge)
+    return list(ids), kept, truncated
+
+
 @dataclass(frozen=True)
 class Step:
     """One edge a path search crossed: from a frontier node to a neighbour."""
@@ -113,14 +223,35 @@ class PathSearch:
     created_at, then id) from the previous level, so every store finds the same path.
     """
 
-    def __init__(self, source_id: str, target_id: str) -> None:
+    def __init__(
+        self, source_id: str, target_id: str, *, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
+    ) -> None:
         self.target_id = target_id
         self._parent: dict[str, Step | None] = {source_id: None}
         self.frontier: list[str] = [source_id] if source_id != target_id else []
         self.found = source_id == target_id
+        self._max_nodes = max_nodes
+        self._max_edges = max_edges
+        self._edges_read = 0
+
+    @property
+    def edge_room(self) -> int:
+        """How many more edges the search may read; a store asks its step for one more."""
+        return self._max_edges - self._edges_read
 
     def advance(self, steps: list[Step]) -> None:
-        """Take the edges leaving the frontier and make the next frontier."""
+        """Take the edges leaving the frontier and make the next frontier.
+
+        :raises InvalidInputError: when the search would read more than ``max_edges``
+            edges, or reach more than ``max_nodes`` nodes without finding the target.
+        """
+        if len(steps) > self.edge_room:
+            raise InvalidInputError(
+                f"the path search would read more than {self._max_edges:,} edges; "
+                "raise max_edges to search further",
+                field="max_edges",
+            )
+        self._edges_read += len(steps)
         nearest: dict[str, Step] = {}
         for step in sorted(steps, key=lambda s: (s.edge.created_at, s.edge.id, s.to_id)):
             if step.to_id not in self._parent and step.to_id not in nearest:
@@ -128,6 +259,12 @@ class PathSearch:
         self._parent.update(nearest)
         self.frontier = sorted(nearest)
         self.found = self.target_id in self._parent
+        if not self.found and self.frontier and len(self._parent) > self._max_nodes:
+            raise InvalidInputError(
+                f"the path search reached more than {self._max_nodes:,} nodes without finding "
+                "the target; raise max_nodes to search further",
+                field="max_nodes",
+            )
 
     def path(self) -> tuple[list[str], list[Edge]]:
         """The node ids and edges from source to target, once ``found``."""

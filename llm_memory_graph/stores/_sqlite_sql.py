@@ -48,6 +48,7 @@ __all__ = [
     "MAX_TEMPLATE_VERSION",
     "NEIGHBORS_IN",
     "NEIGHBORS_OUT",
+    "NODE_DATA",
     "NODE_TYPE",
     "OPTIMIZE_TEXT",
     "PATH_STEP_IN",
@@ -58,7 +59,7 @@ __all__ = [
     "SET_CONVERSATION_STATE",
     "TEMPLATE_VERSION_BY_HASH",
     "TEXT_TYPES",
-    "TRANSCRIPT",
+    "TRANSCRIPT_AFTER",
     "UPDATE_EDGE",
     "UPDATE_NODE",
     "UPGRADES",
@@ -66,7 +67,7 @@ __all__ = [
     "count_statement",
     "edge_json",
     "filter_conditions",
-    "lineage_walk_sql",
+    "lineage_step_sql",
     "page_statement",
     "search_statement",
     "where_sql",
@@ -347,9 +348,20 @@ GET_EDGE = f"SELECT {edge_json()} FROM edges WHERE id = ?"
 
 NODE_TYPE = "SELECT type, conversation_id FROM nodes WHERE id = ?"
 
+#: A node's type, conversation and whole JSON.
+NODE_DATA = "SELECT type, conversation_id, data FROM nodes WHERE id = ?"
+
+#: One page of a node's neighbours one way, by the edge's (created_at, id). Parameters: the
+#: node, a JSON array of edge types, the cursor's (micros, id) (nulls on the first page), and
+#: the page size. Edges are ordered, and cut, before any JSON is built or any node is read.
 _NEIGHBORS = f"""
-SELECT {edge_json("e")}, n.data FROM edges e JOIN nodes n ON n.id = e.{{far}}
-WHERE e.{{near}} = ? AND e.type IN (SELECT value FROM json_each(?))
+SELECT {edge_json("e")}, n.data FROM (
+  SELECT rowid FROM edges
+  WHERE {{near}} = ?1 AND type IN (SELECT value FROM json_each(?2))
+    AND (?3 IS NULL OR (created_at, id) > (?3, ?4))
+  ORDER BY created_at, id LIMIT ?5
+) page JOIN edges e ON e.rowid = page.rowid JOIN nodes n ON n.id = e.{{far}}
+ORDER BY e.created_at, e.id
 """
 NEIGHBORS_OUT = _NEIGHBORS.format(near="source_id", far="target_id")
 NEIGHBORS_IN = _NEIGHBORS.format(near="target_id", far="source_id")
@@ -358,8 +370,8 @@ NEIGHBORS_IN = _NEIGHBORS.format(near="target_id", far="source_id")
 #: conversation, when there is one.
 _IN_SCOPE = "({scope} IS NULL OR {e}conversation_id IS NULL OR {e}conversation_id = {scope})"
 
-#: Parameters: a JSON array of edge types, a JSON array of node ids, the scope conversation.
-#: Driven by the source end (``+target_id`` keeps the planner off the target index): the
+#: Parameters: a JSON array of edge types, a JSON array of node ids, the scope conversation,
+#: the most edges to return (the oldest). Driven by the source end (``+target_id`` keeps the planner off the target index): the
 #: hubs a lineage reaches (agents, documents) are the targets of thousands of edges and the
 #: sources of few.
 LINEAGE_EDGES = f"""
@@ -368,27 +380,37 @@ WHERE source_id IN (SELECT value FROM json_each(?2))
   AND +target_id IN (SELECT value FROM json_each(?2))
   AND type IN (SELECT value FROM json_each(?1))
   AND {_IN_SCOPE.format(scope="?3", e="")}
-ORDER BY created_at, id
+ORDER BY created_at, id LIMIT ?4
 """
 
 #: One level of a path search, each way along the edges. Parameters: JSON arrays of
-#: frontier ids and of edge types.
+#: frontier ids and of edge types, and the most edges to read.
 PATH_STEP_OUT = f"""
 SELECT source_id, target_id, {edge_json()} FROM edges
 WHERE source_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
+LIMIT ?3
 """
 PATH_STEP_IN = f"""
 SELECT target_id, source_id, {edge_json()} FROM edges
 WHERE target_id IN (SELECT value FROM json_each(?1)) AND type IN (SELECT value FROM json_each(?2))
+LIMIT ?3
 """
 
-#: Every edge touching a conversation or its items, and the hand-offs recorded in it.
+#: The oldest ``?2`` edges (by created_at, id) touching a conversation or its items, and
+#: the hand-offs recorded in it. Only rowids are collected and ordered; the JSON is built
+#: for the edges kept.
 CONVERSATION_EDGES = f"""
-SELECT {edge_json()} FROM edges WHERE source_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
-UNION
-SELECT {edge_json()} FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
-UNION
-SELECT {edge_json()} FROM edges WHERE conversation_id = ?1
+SELECT {edge_json()} FROM edges WHERE rowid IN (
+  SELECT rowid FROM edges WHERE rowid IN (
+    SELECT rowid FROM edges WHERE source_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+    UNION
+    SELECT rowid FROM edges WHERE target_id IN (SELECT id FROM nodes WHERE conversation_id = ?1 UNION SELECT ?1)
+    UNION
+    SELECT rowid FROM edges WHERE conversation_id = ?1
+  )
+  ORDER BY created_at, id LIMIT ?2
+)
+ORDER BY created_at, id
 """
 
 #: A template's version with this content, if it was published before.
@@ -404,7 +426,10 @@ SELECT max(json_extract(data, '$.version')) FROM nodes
 WHERE type = 'TemplateVersion' AND json_extract(data, '$.template_id') = ?
 """
 
-TRANSCRIPT = "SELECT data FROM nodes WHERE conversation_id = ? ORDER BY sequence"
+#: One page of a transcript: the items after sequence number ``?2``, at most ``?3``.
+TRANSCRIPT_AFTER = """
+SELECT data FROM nodes WHERE conversation_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3
+"""
 
 MARK_CONVERSATION_DOOMED = """
 INSERT INTO temp.doomed (id)
@@ -463,32 +488,34 @@ GROUP BY type
 """
 
 
-def lineage_walk_sql(*, from_target: bool, from_source: bool) -> str:
-    """Return the recursive walk for one direction of lineage.
+def lineage_step_sql(*, from_target: bool, from_source: bool) -> str:
+    """Return one level of a lineage walk: the nodes one provenance step from a frontier
+    that the walk has not met yet, oldest first, with their JSON.
 
     ``from_target`` steps from an edge's target to its source (the edge types whose input is
-    the source, walking up), ``from_source`` steps the other way. Parameters: ``:root``,
-    ``:depth``, ``:to_source`` and ``:to_target`` (JSON arrays of edge types), ``:scope``
-    (the root's conversation, or null). ``UNION`` drops repeated (node, depth) rows and the
-    depth bound ends the walk, so cycles end.
+    the source, walking up), ``from_source`` steps the other way. Parameters: ``:frontier``
+    and ``:seen`` (JSON arrays of node ids), ``:to_source`` and ``:to_target`` (JSON arrays
+    of edge types), ``:scope`` (the root's conversation, or null) and ``:limit``. The far
+    ends are collected first (each edge of the frontier read once), then read by id.
     """
     scope = _IN_SCOPE.format(scope=":scope", e="e.")
     steps = []
     if from_target:
         steps.append(
-            "SELECT e.source_id, w.depth + 1 FROM walk w JOIN edges e ON e.target_id = w.id "
-            f"WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_source)) AND {scope}"
+            "SELECT e.source_id FROM edges e WHERE e.target_id IN (SELECT value FROM json_each(:frontier)) "
+            f"AND e.type IN (SELECT value FROM json_each(:to_source)) AND {scope}"
         )
     if from_source:
         steps.append(
-            "SELECT e.target_id, w.depth + 1 FROM walk w JOIN edges e ON e.source_id = w.id "
-            f"WHERE w.depth < :depth AND e.type IN (SELECT value FROM json_each(:to_target)) AND {scope}"
+            "SELECT e.target_id FROM edges e WHERE e.source_id IN (SELECT value FROM json_each(:frontier)) "
+            f"AND e.type IN (SELECT value FROM json_each(:to_target)) AND {scope}"
         )
-    union = "".join(f"\n  UNION\n  {step}" for step in steps)
+    union = "\n  UNION\n  ".join(steps) or "SELECT NULL WHERE 0"
     return (
-        f"WITH RECURSIVE walk(id, depth) AS (\n  SELECT :root, 0{union}\n)\n"
-        "SELECT w.id, min(w.depth) AS depth, n.data FROM walk w JOIN nodes n ON n.id = w.id\n"
-        "GROUP BY w.id ORDER BY depth, n.created_at, n.id"
+        f"WITH far(id) AS MATERIALIZED (\n  {union}\n)\n"
+        "SELECT n.id, n.data FROM far CROSS JOIN nodes n ON n.id = far.id\n"
+        "WHERE far.id NOT IN (SELECT value FROM json_each(:seen))\n"
+        "ORDER BY n.created_at, n.id LIMIT :limit"
     )
 
 

@@ -17,12 +17,14 @@ from ..spec import (
     GraphPath,
     GroupBy,
     Lineage,
-    Neighbor,
+    Neighbors,
     NodeFilter,
+    NodeList,
     Page,
     Stats,
     Subgraph,
 )
+from ._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT
 from ._retry import RetryHook
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
@@ -98,9 +100,14 @@ class GraphStore(Protocol):
         *,
         direction: Direction = Direction.BOTH,
         edge_types: Collection[EdgeType] | None = None,
-    ) -> list[Neighbor]:
-        """Return the nodes one edge away, following arrows ``OUT``, ``IN`` or ``BOTH``.
+        cursor: str | None = None,
+        limit: int = NEIGHBORS_LIMIT,
+    ) -> Neighbors:
+        """Return one page of the nodes one edge away, following arrows ``OUT``, ``IN`` or
+        ``BOTH``, ordered by the joining edge's (created_at, id).
 
+        :param cursor: ``next_cursor`` of the previous page; ``None`` starts at the first.
+        :param limit: most neighbours on the page, 1 to 10,000 (default 1,000).
         :raises NodeNotFoundError: if there is no node with this id.
         """
         ...
@@ -112,14 +119,19 @@ class GraphStore(Protocol):
         direction: Direction = Direction.UP,
         edge_types: Collection[EdgeType] | None = None,
         depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> Lineage:
         """Return what fed the node (``UP``) or what it fed (``DOWN``), up to ``depth`` hops.
 
-        When the node belongs to a conversation, edges that record a conversation of their
-        own (hand-offs between shared agents) are followed only if it is that conversation.
+        Each node is met once, at its shortest distance. When the node belongs to a
+        conversation, edges that record a conversation of their own (hand-offs between
+        shared agents) are followed only if it is that conversation.
 
         :param edge_types: the edge types to follow; by default every provenance edge type
             (all but CONTAINS and PRECEDES).
+        :param max_nodes: most nodes returned (default 10,000): the nearest, see ``Lineage``.
+        :param max_edges: most edges returned (default 50,000): the oldest.
         :raises NodeNotFoundError: if there is no node with this id.
         """
         ...
@@ -151,6 +163,8 @@ class GraphStore(Protocol):
         *,
         edge_types: Collection[EdgeType] | None = None,
         max_depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> GraphPath | None:
         """Return a shortest path between two nodes, crossing edges either way, or ``None``.
 
@@ -159,21 +173,36 @@ class GraphStore(Protocol):
 
         :param edge_types: the edge types it may cross; by default, every type.
         :param max_depth: the longest path looked for, in edges (at most 100).
+        :param max_nodes: most nodes the search may reach before it finds the target
+            (default 10,000).
+        :param max_edges: most edges the search may read (default 50,000).
         :raises NodeNotFoundError: if either node does not exist.
+        :raises InvalidInputError: (field ``max_nodes`` or ``max_edges``) when the search
+            would pass a bound; nothing is returned then, not even ``None``.
         """
         ...
 
-    def conversation_graph(self, conversation_id: str) -> Subgraph:
+    def conversation_graph(
+        self, conversation_id: str, *, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
+    ) -> Subgraph:
         """Return a conversation, its items, every edge touching them, and the nodes at the
         other end of those edges (agents, documents, template versions ...).
+
+        Edges are taken oldest first (created_at, id): at most ``max_edges`` of them, and
+        only as long as their nodes, the conversation included, fit in ``max_nodes``; a
+        subgraph cut short is marked ``truncated``.
 
         :raises NodeNotFoundError: if there is no conversation with this id.
         """
         ...
 
-    def transcript(self, conversation_id: str) -> list[Node]:
-        """Return a conversation's items in the order they were appended.
+    def transcript(
+        self, conversation_id: str, *, cursor: str | None = None, limit: int = TRANSCRIPT_LIMIT
+    ) -> NodeList:
+        """Return one page of a conversation's items in the order they were appended.
 
+        :param cursor: ``next_cursor`` of the previous page; ``None`` starts at the first.
+        :param limit: most items on the page, 1 to 10,000 (default 10,000).
         :raises NodeNotFoundError: if there is no conversation with this id.
         """
         ...
@@ -260,7 +289,9 @@ class AsyncGraphStore(Protocol):
         *,
         direction: Direction = Direction.BOTH,
         edge_types: Collection[EdgeType] | None = None,
-    ) -> list[Neighbor]:
+        cursor: str | None = None,
+        limit: int = NEIGHBORS_LIMIT,
+    ) -> Neighbors:
         """See ``GraphStore.neighbors``."""
         ...
 
@@ -271,6 +302,8 @@ class AsyncGraphStore(Protocol):
         direction: Direction = Direction.UP,
         edge_types: Collection[EdgeType] | None = None,
         depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> Lineage:
         """See ``GraphStore.lineage``."""
         ...
@@ -290,15 +323,21 @@ class AsyncGraphStore(Protocol):
         *,
         edge_types: Collection[EdgeType] | None = None,
         max_depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> GraphPath | None:
         """See ``GraphStore.shortest_path``."""
         ...
 
-    async def conversation_graph(self, conversation_id: str) -> Subgraph:
+    async def conversation_graph(
+        self, conversation_id: str, *, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
+    ) -> Subgraph:
         """See ``GraphStore.conversation_graph``."""
         ...
 
-    async def transcript(self, conversation_id: str) -> list[Node]:
+    async def transcript(
+        self, conversation_id: str, *, cursor: str | None = None, limit: int = TRANSCRIPT_LIMIT
+    ) -> NodeList:
         """See ``GraphStore.transcript``."""
         ...
 

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from tenacity import RetryCallState, Retrying, retry_if_exception, wait_random_exponential
 
-from .._codec import decode_cursor, decode_rank_cursor, from_micros, to_micros
+from .._codec import decode_cursor, decode_rank_cursor, decode_sequence_cursor, from_micros, to_micros
 from ..errors import (
     ConstraintError,
     EdgeNotFoundError,
@@ -65,7 +65,9 @@ from ..spec import (
     GroupBy,
     Lineage,
     Neighbor,
+    Neighbors,
     NodeFilter,
+    NodeList,
     Order,
     Page,
     Stats,
@@ -74,16 +76,25 @@ from ..spec import (
 from . import _sqlite_sql as sql
 from ._aggregate import aggregate_row, check_aggregate, finish, population
 from ._common import (
+    MAX_EDGES,
+    MAX_NODES,
+    NEIGHBORS_LIMIT,
+    TRANSCRIPT_LIMIT,
+    LineageWalk,
     PathSearch,
     Step,
+    check_bounds,
     check_depth,
     check_limit,
+    conversation_prefix,
     iter_pages,
     lineage_steps,
+    neighbor_page,
     neighbor_types,
     page_of,
     path_types,
     ranked_page_of,
+    transcript_page,
 )
 from ._publish import check_label, label_at
 from ._retry import RetryHook, RetryPolicy
@@ -172,6 +183,10 @@ def _translate(exc: sqlite3.Error) -> StoreError:
 #: meets a checkpoint ten times less often (its p99 1.3 to 1.6 ms instead of 2.2 to 2.6 ms,
 #: p95 unchanged).
 _TUNING = ("PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 10000")
+#: A reader's page cache: reads touch few pages each, except a stream, which passes over
+#: every node's page once; with the writer's ceiling, streaming 200,000 nodes filled 57 MB
+#: of cache it never read again (bench/stream_rss.py), with this one 3 MB.
+_READER_CACHE = "PRAGMA cache_size = -4096"
 
 
 def _cannot_write(exc: StoreUnavailableError) -> bool:
@@ -217,8 +232,11 @@ class SQLiteStore:
         graph = MemoryGraph(store=store)
 
     The file is opened (and its schema created or checked) on first use, not by the
-    constructor. One connection is shared under a lock, so a store is safe to share between
-    threads; other processes may use the same file at the same time (WAL mode).
+    constructor. Writes share one connection under a lock; each thread reads on a
+    connection of its own, so readers never wait for each other or for a write (WAL mode).
+    A store is safe to share between threads, and other processes may use the same file at
+    the same time. An in-memory or read-only graph has the one connection, which reads
+    and writes take in turn.
 
     :param path: the database file, created if missing; ``":memory:"`` for a private
         in-memory graph.
@@ -258,6 +276,13 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._state = _State.UNOPENED
         self._connection: sqlite3.Connection | None = None
+        #: Per thread: ``reader``, its read connection once opened; ``active``, the
+        #: connection its statements use now (set while it reads, ``None`` otherwise).
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._token: sqlite3.Connection | None = None
+        self._token_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self.path!r})"
@@ -293,6 +318,7 @@ class SQLiteStore:
                 if not (_cannot_write(exc) and Path(self.path).is_file()):
                     raise
                 conn = self._open_read_only()
+                self.read_only = True  # reads share this connection: no other could open
         self._connection = conn
         self._state = _State.OPENED
         return conn
@@ -409,12 +435,68 @@ class SQLiteStore:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(sql.CREATE_DOOMED)
 
-    def change_token(self) -> int | None:
-        """See ``GraphStore.change_token``: SQLite's ``data_version``, which changes when
-        another connection (another graph, another process) commits to the file.
+    def _shares_one_connection(self) -> bool:
+        """An in-memory graph lives in its one connection; a read-only file is read on it too."""
+        return self.path == ":memory:" or self.read_only
+
+    def _open_reader(self) -> sqlite3.Connection:
+        """Open one more connection to the (already prepared) file, for reads only."""
+        with _translate_errors():
+            conn = sqlite3.connect(
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute(_READER_CACHE)
+        with self._readers_lock:  # not the write lock: a write in progress must not hold this up
+            if self._state is _State.CLOSED:
+                conn.close()
+                raise GraphClosedError("store")
+            self._readers.append(conn)
+        return conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Run the block's statements on this thread's read connection, so a slow read holds
+        up no other thread; nested blocks, and reads inside this thread's write, use the
+        connection already in use. An in-memory or read-only graph reads under the lock.
         """
-        with self._lock:
-            (version,) = self._execute("data_version", "PRAGMA data_version").fetchone()
+        if getattr(self._local, "active", None) is not None:
+            yield
+            return
+        if self._shares_one_connection():
+            with self._lock:
+                yield
+            return
+        if self._state is not _State.OPENED:
+            with self._lock:
+                self._conn()  # opens the file and checks its schema, once
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = self._open_reader()
+        self._local.active = reader
+        try:
+            yield
+        finally:
+            self._local.active = None
+
+    def change_token(self) -> int | None:
+        """See ``GraphStore.change_token``: SQLite's ``data_version`` on a connection kept for
+        it, which changes when any other connection (another graph, another process, or
+        this store's writes) commits to the file.
+        """
+        if self._shares_one_connection():
+            with self._lock:
+                (version,) = self._execute("data_version", "PRAGMA data_version").fetchone()
+            return int(version)
+        if self._state is not _State.OPENED:
+            with self._lock:
+                self._conn()
+        with self._token_lock:
+            if self._token is None:
+                self._token = self._open_reader()
+            with _translate_errors():
+                (version,) = self._token.execute("PRAGMA data_version").fetchone()
         return int(version)
 
     def close(self) -> None:
@@ -423,7 +505,11 @@ class SQLiteStore:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
-            self._state = _State.CLOSED
+            with self._readers_lock:
+                for reader in self._readers:
+                    reader.close()
+                self._readers.clear()
+                self._state = _State.CLOSED
 
     # ------------------------------------------------------------ the funnel
 
@@ -431,7 +517,7 @@ class SQLiteStore:
         self, name: str, statement: str, params: Sequence[Any] | dict[str, Any] = ()
     ) -> sqlite3.Cursor:
         started = time.perf_counter()
-        conn = self._conn()
+        conn = getattr(self._local, "active", None) or self._conn()
         try:  # _translate_errors, inlined: this runs for every statement
             cursor = conn.execute(statement, params)
         except sqlite3.OperationalError as exc:
@@ -548,19 +634,25 @@ class SQLiteStore:
             if self._conn().in_transaction:
                 yield
                 return
-            self._execute("begin", "BEGIN IMMEDIATE")
+            if getattr(self._local, "active", None) is not None:
+                raise AssertionError("a write cannot start inside a read")
+            self._local.active = self._conn()  # reads inside the write see what it wrote
             try:
-                yield
-            except BaseException:
-                if self._conn().in_transaction:  # SQLite already rolled back after SQLITE_FULL ...
-                    self._execute("rollback", "ROLLBACK")
-                raise
-            try:
-                self._execute("commit", "COMMIT")
-            except BaseException:
-                if self._conn().in_transaction:
-                    self._execute("rollback", "ROLLBACK")
-                raise
+                self._execute("begin", "BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    if self._conn().in_transaction:  # SQLite already rolled back after SQLITE_FULL ...
+                        self._execute("rollback", "ROLLBACK")
+                    raise
+                try:
+                    self._execute("commit", "COMMIT")
+                except BaseException:
+                    if self._conn().in_transaction:
+                        self._execute("rollback", "ROLLBACK")
+                    raise
+            finally:
+                self._local.active = None
 
     # ------------------------------------------------------------ writes
 
@@ -728,7 +820,7 @@ class SQLiteStore:
 
     def get_nodes(self, node_ids: Sequence[str]) -> list[Node]:
         """See ``GraphStore.get_nodes``."""
-        with self._lock:
+        with self._reading():
             rows = self._execute("get_nodes", sql.GET_NODES, (json.dumps(list(node_ids)),)).fetchall()
         found = dict(rows)
         missing = [i for i in node_ids if i not in found]
@@ -738,7 +830,7 @@ class SQLiteStore:
 
     def get_edge(self, edge_id: str) -> Edge:
         """See ``GraphStore.get_edge``."""
-        with self._lock:
+        with self._reading():
             row = self._execute("get_edge", sql.GET_EDGE, (edge_id,)).fetchone()
         if row is None:
             raise EdgeNotFoundError(edge_id)
@@ -750,21 +842,21 @@ class SQLiteStore:
         if filter.order is Order.RELEVANCE:
             after_hit = decode_rank_cursor(cursor) if cursor is not None else None
             statement = sql.search_statement(filter, after=after_hit, limit=limit + 1)
-            with self._lock:
+            with self._reading():
                 rows = self._execute("search_nodes", statement.text, statement.params).fetchall()
             return ranked_page_of([(parse_node(data), score) for data, score in rows], limit)
         after = decode_cursor(cursor) if cursor is not None else None
         statement = sql.page_statement(
             filter, after=(to_micros(after[0]), after[1]) if after else None, limit=limit + 1
         )
-        with self._lock:
+        with self._reading():
             rows = self._execute("find_nodes", statement.text, statement.params).fetchall()
         return page_of([parse_node(data) for (data,) in rows], limit)
 
     def count_nodes(self, filter: NodeFilter) -> int:
         """See ``GraphStore.count_nodes``."""
         statement = sql.count_statement(filter)
-        with self._lock:
+        with self._reading():
             (count,) = self._execute("count_nodes", statement.text, statement.params).fetchone()
         return int(count)
 
@@ -772,7 +864,7 @@ class SQLiteStore:
         """See ``GraphStore.aggregate``: one statement, grouped and ranked inside SQLite."""
         groupings = check_aggregate(filter, by)
         statement = aggregate_statement(population(filter), groupings)
-        with self._lock:
+        with self._reading():
             cursor = self._execute("aggregate", statement.text, statement.params)
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
@@ -788,19 +880,29 @@ class SQLiteStore:
         *,
         direction: Direction = Direction.BOTH,
         edge_types: Collection[EdgeType] | None = None,
-    ) -> list[Neighbor]:
+        cursor: str | None = None,
+        limit: int = NEIGHBORS_LIMIT,
+    ) -> Neighbors:
         """See ``GraphStore.neighbors``."""
         types = json.dumps(neighbor_types(direction, edge_types))
+        check_limit(limit)
+        after = decode_cursor(cursor) if cursor is not None else None
+        keyset = (to_micros(after[0]), after[1]) if after else (None, None)
         statements = {
             Direction.OUT: [sql.NEIGHBORS_OUT],
             Direction.IN: [sql.NEIGHBORS_IN],
             Direction.BOTH: [sql.NEIGHBORS_OUT, sql.NEIGHBORS_IN],
         }[direction]
-        with self._lock:
+        with self._reading():
             self._require(node_id)
-            rows = [row for s in statements for row in self._execute("neighbors", s, (node_id, types))]
+            rows = [
+                row
+                for s in statements
+                for row in self._execute("neighbors", s, (node_id, types, *keyset, limit + 1))
+            ]
         found = [Neighbor(edge=parse_edge(e), node=parse_node(n)) for e, n in rows]
-        return sorted(found, key=lambda nb: (nb.edge.created_at, nb.edge.id))
+        found.sort(key=lambda nb: (nb.edge.created_at, nb.edge.id))
+        return neighbor_page(found, limit)
 
     def lineage(
         self,
@@ -809,31 +911,46 @@ class SQLiteStore:
         direction: Direction = Direction.UP,
         edge_types: Collection[EdgeType] | None = None,
         depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> Lineage:
-        """See ``GraphStore.lineage``."""
+        """See ``GraphStore.lineage``: a breadth-first walk, one statement per level."""
         check_depth(depth)
+        check_bounds(max_nodes, max_edges)
         to_source, to_target = lineage_steps(direction, edge_types)
-        walk = sql.lineage_walk_sql(from_target=bool(to_source), from_source=bool(to_target))
-        params = {
-            "root": node_id,
-            "depth": depth,
-            "to_source": json.dumps(to_source),
-            "to_target": json.dumps(to_target),
-        }
-        with self._lock:
-            params["scope"] = self._require(node_id)
-            rows = self._execute("lineage_walk", walk, params).fetchall()
-            ids = json.dumps([row[0] for row in rows])
-            types = json.dumps(sorted({*to_source, *to_target}))
+        step = sql.lineage_step_sql(from_target=bool(to_source), from_source=bool(to_target))
+        types = json.dumps(sorted({*to_source, *to_target}))
+        with self._reading():
+            row = self._execute("node_data", sql.NODE_DATA, (node_id,)).fetchone()
+            if row is None:
+                raise NodeNotFoundError(node_id)
+            scope: str | None = row[1]
+            walk = LineageWalk(parse_node(row[2]), depth=depth, max_nodes=max_nodes)
+            params = {"to_source": json.dumps(to_source), "to_target": json.dumps(to_target), "scope": scope}
+            while not walk.done:
+                found = self._execute(
+                    "lineage_step",
+                    step,
+                    params
+                    | {
+                        "frontier": json.dumps(walk.frontier),
+                        "seen": json.dumps(list(walk.depths)),
+                        "limit": walk.room + 1,
+                    },
+                ).fetchall()
+                walk.advance([parse_node(data) for _, data in found])
             edges = self._execute(
-                "lineage_edges", sql.LINEAGE_EDGES, (types, ids, params["scope"])
+                "lineage_edges",
+                sql.LINEAGE_EDGES,
+                (types, json.dumps(list(walk.depths)), scope, max_edges + 1),
             ).fetchall()
         return Lineage(
             root_id=node_id,
             direction=direction,
-            nodes=[parse_node(data) for _, _, data in rows],
-            edges=[parse_edge(data) for (data,) in edges],
-            depths={node: d for node, d, _ in rows},
+            nodes=walk.nodes,
+            edges=[parse_edge(data) for (data,) in edges[:max_edges]],
+            depths=walk.depths,
+            truncated=walk.truncated or len(edges) > max_edges,
         )
 
     def shortest_path(
@@ -843,49 +960,69 @@ class SQLiteStore:
         *,
         edge_types: Collection[EdgeType] | None = None,
         max_depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> GraphPath | None:
         """See ``GraphStore.shortest_path``."""
         check_depth(max_depth)
+        check_bounds(max_nodes, max_edges)
         types = json.dumps(path_types(edge_types))
-        search = PathSearch(source_id, target_id)
-        with self._lock:
+        search = PathSearch(source_id, target_id, max_nodes=max_nodes, max_edges=max_edges)
+        with self._reading():
             self._require(source_id, field="source")
             self._require(target_id, field="target")
             for _ in range(max_depth):
                 if search.found or not search.frontier:
                     break
                 frontier = json.dumps(search.frontier)
-                rows = [
-                    row
-                    for statement in (sql.PATH_STEP_OUT, sql.PATH_STEP_IN)
-                    for row in self._execute("path_step", statement, (frontier, types))
-                ]
+                rows: list[Any] = []
+                for statement in (sql.PATH_STEP_OUT, sql.PATH_STEP_IN):
+                    rows += self._execute(
+                        "path_step", statement, (frontier, types, search.edge_room + 1 - len(rows))
+                    ).fetchall()
                 search.advance([Step(a, b, parse_edge(data)) for a, b, data in rows])
-        if not search.found:
-            return None
-        ids, edges = search.path()
-        return GraphPath(nodes=self.get_nodes(ids), edges=edges)
+            if not search.found:
+                return None
+            ids, edges = search.path()
+            return GraphPath(nodes=self.get_nodes(ids), edges=edges)
 
-    def conversation_graph(self, conversation_id: str) -> Subgraph:
+    def conversation_graph(
+        self, conversation_id: str, *, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
+    ) -> Subgraph:
         """See ``GraphStore.conversation_graph``."""
-        with self._lock:
+        check_bounds(max_nodes, max_edges)
+        with self._reading():
             self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
-            rows = self._execute("conversation_edges", sql.CONVERSATION_EDGES, (conversation_id,)).fetchall()
-            edges = sorted((parse_edge(data) for (data,) in rows), key=lambda e: (e.created_at, e.id))
-            ids = {conversation_id} | {i for e in edges for i in (e.source_id, e.target_id)}
-            nodes = self.get_nodes(sorted(ids))
-        return Subgraph(nodes=sorted(nodes, key=lambda n: (n.created_at, n.id)), edges=edges)
+            rows = self._execute(
+                "conversation_edges", sql.CONVERSATION_EDGES, (conversation_id, max_edges + 1)
+            ).fetchall()
+            ids, edges, truncated = conversation_prefix(
+                conversation_id,
+                [parse_edge(data) for (data,) in rows],
+                max_nodes=max_nodes,
+                max_edges=max_edges,
+            )
+            nodes = self.get_nodes(ids)
+        return Subgraph(
+            nodes=sorted(nodes, key=lambda n: (n.created_at, n.id)), edges=edges, truncated=truncated
+        )
 
-    def transcript(self, conversation_id: str) -> list[Node]:
+    def transcript(
+        self, conversation_id: str, *, cursor: str | None = None, limit: int = TRANSCRIPT_LIMIT
+    ) -> NodeList:
         """See ``GraphStore.transcript``."""
-        with self._lock:
+        check_limit(limit)
+        after = decode_sequence_cursor(cursor) if cursor is not None else 0
+        with self._reading():
             self._require(conversation_id, NodeType.CONVERSATION, field="conversation")
-            rows = self._execute("transcript", sql.TRANSCRIPT, (conversation_id,)).fetchall()
-        return [parse_node(data) for (data,) in rows]
+            rows = self._execute(
+                "transcript", sql.TRANSCRIPT_AFTER, (conversation_id, after, limit + 1)
+            ).fetchall()
+        return transcript_page([parse_node(data) for (data,) in rows], limit)
 
     def stats(self) -> Stats:
         """See ``GraphStore.stats``."""
-        with self._lock:
+        with self._reading():
             nodes = self._execute("count_nodes", sql.COUNT_NODES).fetchall()
             edges = self._execute("count_edges", sql.COUNT_EDGES).fetchall()
         return Stats(

@@ -4,10 +4,9 @@
 // OR (a keyset step is a CASE, two fields an IN list): the planner would split it into two
 // reads of the anchor's index and lose their order. As a whole this file is a valid query,
 // so the Cypher linter checks every line.
-// Parameters: $ids, $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $provider, $status, $finish_reason, $template_id, $meta_kv, $meta_in, $meta_exists, $ranges, $after_time, $after_id
+// Parameters: $until, $types, $conversation_id, $agent_id, $user_id, $name, $model, $provider, $status, $finish_reason, $template_id, $meta_kv, $meta_in, $meta_exists, $ranges, $after_time, $after_id
 MATCH (n:GraphNode)
 WHERE n.id IS NOT NULL
-  AND n.id IN $ids // ids
   AND n.created_at < $until // until
   AND n.type IN $types // types
   AND n.conversation_id = $conversation_id // conversation_id

@@ -40,13 +40,15 @@ __all__ = [
     "conditions",
     "count_query",
     "page_query",
+    "ranked_query",
     "shape_text",
 ]
 
 #: The anchors, most selective first; the first whose filter is given is used. A text
-#: search's hits (``ids``) come before all of them, and ``time`` is used when none applies.
+#: search (``search``: the full-text index's hits) comes before all of them, and ``time`` is
+#: used when none applies.
 ANCHORS = (
-    "ids",
+    "search",
     "conversation",
     "template",
     "user",
@@ -67,7 +69,6 @@ TAILS = ("tail_page", "tail_count", "tail_aggregate")
 
 #: The condition each anchor makes redundant (it is not added again).
 SERVED = {
-    "ids": "ids",
     "conversation": "conversation_id",
     "template": "template_id",
     "user": "user_id",
@@ -119,13 +120,12 @@ def conditions() -> dict[str, str]:
     return found
 
 
-def choose_anchor(spec: NodeFilter, ids: list[str] | None) -> tuple[str, list[Any] | None]:
-    """Return the anchor for a filter and the values it seeks (``None`` for ``time``).
-
-    :param ids: a text search's hits, or ``None`` when the filter has no search.
+def choose_anchor(spec: NodeFilter) -> tuple[str, list[Any] | None]:
+    """Return the anchor for a filter and the values it seeks (``None`` for ``time`` and
+    ``search``, whose query is a parameter of its own).
     """
-    if ids is not None:
-        return "ids", ids
+    if spec.text is not None:
+        return "search", None
     single = {
         "conversation": spec.conversation_id,
         "template": spec.template_id,
@@ -149,10 +149,9 @@ def choose_anchor(spec: NodeFilter, ids: list[str] | None) -> tuple[str, list[An
     return "time", None
 
 
-def _given(spec: NodeFilter, ids: list[str] | None, anchor: str) -> tuple[str, ...]:
+def _given(spec: NodeFilter, anchor: str) -> tuple[str, ...]:
     """The conditions of the filters given, less the one the anchor already serves."""
     given = {
-        "ids": ids is not None,
         "until": spec.until is not None,
         "types": bool(spec.types),
         "conversation_id": spec.conversation_id is not None,
@@ -202,15 +201,14 @@ def shape_text(anchor: str, given: tuple[str, ...], tail: str, newest: bool) -> 
 def _compose(
     name: str,
     spec: NodeFilter,
-    ids: list[str] | None,
     *,
     tail: str,
     after: tuple[datetime, str] | None = None,
     newest: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> Composed:
-    anchor, values = choose_anchor(spec, ids)
-    given = _given(spec, ids, anchor)
+    anchor, values = choose_anchor(spec)
+    given = _given(spec, anchor)
     if after is not None:
         given += ("after_newest",) if newest else ("after_oldest",)
     text = shape_text(anchor, given, tail, newest)
@@ -221,7 +219,7 @@ def _compose(
     elif after is not None:
         lower = max(lower, after[0])
     available = {
-        **filter_parameters(spec, ids),
+        **filter_parameters(spec),
         "anchor": values,
         "lower": lower,
         "upper": upper,
@@ -232,25 +230,34 @@ def _compose(
     return Composed(name, text, {key: available[key] for key in sorted(parameters_used(text))})
 
 
-def page_query(
-    spec: NodeFilter, ids: list[str] | None, after: tuple[datetime, str] | None, limit: int, *, newest: bool
-) -> Composed:
+def page_query(spec: NodeFilter, after: tuple[datetime, str] | None, limit: int, *, newest: bool) -> Composed:
     """One keyset page of the nodes matching ``spec``, after a cursor's position.
 
-    :param ids: a text search's hits the nodes must be among, or ``None``.
     :param limit: the most nodes to return.
     :param newest: newest first (``(created_at, id)`` descending) instead of oldest first.
     """
-    return _compose(
-        "find_page", spec, ids, tail="tail_page", after=after, newest=newest, extra={"limit": limit}
-    )
+    return _compose("find_page", spec, tail="tail_page", after=after, newest=newest, extra={"limit": limit})
 
 
-def count_query(spec: NodeFilter, ids: list[str] | None) -> Composed:
+def ranked_query(spec: NodeFilter, after: tuple[float, str] | None, limit: int) -> Composed:
+    """One page of the hits of ``spec``'s text search, best first, after a cursor's hit.
+
+    The index's hits are filtered, ranked and cut to ``limit`` in the query; only the
+    page's nodes come back whole.
+    """
+    extra = {
+        "limit": limit,
+        "after_score": after[0] if after else None,
+        "after_id": after[1] if after else None,
+    }
+    return _compose("find_ranked", spec, tail="tail_ranked", extra=extra)
+
+
+def count_query(spec: NodeFilter) -> Composed:
     """How many nodes match ``spec``."""
-    return _compose("find_count", spec, ids, tail="tail_count")
+    return _compose("find_count", spec, tail="tail_count")
 
 
 def aggregate_query(spec: NodeFilter, by: Sequence[str]) -> Composed:
     """Totals of the completions ``spec`` finds, grouped by ``by`` (``GroupBy`` values)."""
-    return _compose("aggregate", spec, None, tail="tail_aggregate", extra={"by": list(by)})
+    return _compose("aggregate", spec, tail="tail_aggregate", extra={"by": list(by)})

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from ..._codec import meta_value
+from ..._textquery import parse_text_query
 from ...errors import InvalidInputError
 from ...schema import ITEM_TYPES, ONE_PER_PAIR_EDGE_TYPES, Edge, EdgeType, Node, NodeType
-from ...spec import NodeFilter, Page, RangeField
-from .._common import ranked_page_of
+from ...spec import NodeFilter, RangeField
 from .._upsert import ConversationState, KeptEdge
 from ._records import edge_properties, kept_edge_properties, meta_kv, node_properties
 
@@ -18,7 +18,6 @@ __all__ = [
     "chunks",
     "conversation_ids",
     "filter_parameters",
-    "ranked_hits",
     "read_calls",
     "write_calls",
 ]
@@ -120,13 +119,12 @@ def _by_type(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str,
     return grouped
 
 
-def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]:
-    """Return the values of every filter parameter (see ``cypher/filters/conditions.cypher``).
-
-    :param ids: text search hits the nodes must be among, or ``None`` for no search.
+def filter_parameters(spec: NodeFilter) -> dict[str, Any]:
+    """Return the values of every filter parameter (see ``cypher/filters/conditions.cypher``),
+    and the full-text query of its search (``None`` without one).
     """
     return {
-        "ids": ids,
+        "query": parse_text_query(spec.text).lucene() if spec.text is not None else None,
         "since": spec.since,
         "until": spec.until,
         "types": [str(t) for t in spec.types] or None,
@@ -147,13 +145,3 @@ def filter_parameters(spec: NodeFilter, ids: list[str] | None) -> dict[str, Any]
             for field, bounds in spec.ranges.items()
         ],
     }
-
-
-def ranked_hits(
-    nodes: list[Node], scores: dict[str, float], after: tuple[float, str] | None, limit: int
-) -> Page:
-    """Return one page of search hits, highest score first, then id, after a cursor's hit."""
-    ranked = sorted(((n, scores[n.id]) for n in nodes), key=lambda hit: (-hit[1], hit[0].id))
-    if after is not None:
-        ranked = [hit for hit in ranked if (-hit[1], hit[0].id) > (-after[0], after[1])]
-    return ranked_page_of(ranked, limit)

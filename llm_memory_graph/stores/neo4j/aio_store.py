@@ -27,8 +27,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ..._codec import decode_cursor, decode_rank_cursor
-from ..._textquery import parse_text_query
+from ..._codec import decode_cursor, decode_rank_cursor, decode_sequence_cursor
 from ...errors import (
     EdgeNotFoundError,
     GraphClosedError,
@@ -44,7 +43,9 @@ from ...spec import (
     GroupBy,
     Lineage,
     Neighbor,
+    Neighbors,
     NodeFilter,
+    NodeList,
     Order,
     Page,
     Stats,
@@ -52,25 +53,35 @@ from ...spec import (
 )
 from .._aggregate import aggregate_row, check_aggregate, finish, population
 from .._common import (
+    MAX_EDGES,
+    MAX_NODES,
+    NEIGHBORS_LIMIT,
+    TRANSCRIPT_LIMIT,
+    LineageWalk,
     PathSearch,
     Step,
     aiter_pages,
+    check_bounds,
     check_depth,
     check_limit,
+    conversation_prefix,
     lineage_steps,
+    neighbor_page,
     neighbor_types,
     page_of,
     path_types,
+    ranked_page_of,
+    transcript_page,
 )
 from .._publish import check_label, label_at
 from .._retry import RetryHook
 from .._upsert import ConversationState, ExistingEdge, ExistingNode, check_batch, plan_upsert, referenced_ids
-from ._compose import Composed, aggregate_query, count_query, page_query
+from ._compose import Composed, aggregate_query, count_query, page_query, ranked_query
 from ._connection import Neo4jSettings, RetryPolicy
 from ._errors import is_transient, translate_errors
 from ._queries import check_parameters, latest_migration, query
 from ._records import edge_from_record, node_from_properties
-from ._rows import check_types, chunks, conversation_ids, ranked_hits, read_calls, write_calls
+from ._rows import check_types, chunks, conversation_ids, read_calls, write_calls
 
 __all__ = ["AsyncNeo4jStore"]
 
@@ -418,25 +429,23 @@ class AsyncNeo4jStore:
     async def find_nodes(self, filter: NodeFilter, *, cursor: str | None = None, limit: int = 100) -> Page:
         """See ``GraphStore.find_nodes``.
 
-        A text search asks the full-text index for its hits first; the filters then run on
-        those. Relevance order is the index's score, highest first, then id.
+        A text search starts from the full-text index's hits and filters them in the same
+        query. Relevance order is the index's score, highest first, then id; a page of it
+        reads only its own nodes whole.
         """
         check_limit(limit)
         if filter.order is Order.RELEVANCE:
             after_hit = decode_rank_cursor(cursor) if cursor is not None else None
 
-            async def ranked(tx: neo4j.AsyncManagedTransaction) -> Page:
-                hits = await self._search(tx, filter)
-                found = page_query(filter, sorted(hits), None, max(len(hits), 1), newest=False)
-                rows = await self._run(tx, found)
-                return ranked_hits([node_from_properties(r["props"]) for r in rows], hits, after_hit, limit)
+            async def ranked(tx: neo4j.AsyncManagedTransaction) -> list[tuple[Node, float]]:
+                rows = await self._run(tx, ranked_query(filter, after_hit, limit + 1))
+                return [(node_from_properties(r["props"]), float(r["score"])) for r in rows]
 
-            return await self._transact(ranked, write=False)
+            return ranked_page_of(await self._transact(ranked, write=False), limit)
         after = decode_cursor(cursor) if cursor is not None else None
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Node]:
-            ids = sorted(await self._search(tx, filter)) if filter.text is not None else None
-            found = page_query(filter, ids, after, limit + 1, newest=filter.order is Order.NEWEST)
+            found = page_query(filter, after, limit + 1, newest=filter.order is Order.NEWEST)
             return [node_from_properties(r["props"]) for r in await self._run(tx, found)]
 
         return page_of(await self._transact(work, write=False), limit)
@@ -445,8 +454,7 @@ class AsyncNeo4jStore:
         """See ``GraphStore.count_nodes``."""
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> int:
-            ids = sorted(await self._search(tx, filter)) if filter.text is not None else None
-            (row,) = await self._run(tx, count_query(filter, ids))
+            (row,) = await self._run(tx, count_query(filter))
             return int(row["count"])
 
         return await self._transact(work, write=False)
@@ -462,12 +470,6 @@ class AsyncNeo4jStore:
 
         return finish(groupings, await self._transact(work, write=False))
 
-    async def _search(self, tx: neo4j.AsyncManagedTransaction, filter: NodeFilter) -> dict[str, float]:
-        """The full-text hits of the filter's search, by id, with their scores."""
-        assert filter.text is not None
-        rows = await self._query(tx, "search_hits", query=parse_text_query(filter.text).lucene())
-        return {r["id"]: float(r["score"]) for r in rows}
-
     def iter_nodes(self, filter: NodeFilter, *, batch_size: int = 500) -> AsyncIterator[Node]:
         """See ``GraphStore.iter_nodes``."""
         return aiter_pages(self.find_nodes, filter, batch_size)
@@ -478,9 +480,13 @@ class AsyncNeo4jStore:
         *,
         direction: Direction = Direction.BOTH,
         edge_types: Collection[EdgeType] | None = None,
-    ) -> list[Neighbor]:
+        cursor: str | None = None,
+        limit: int = NEIGHBORS_LIMIT,
+    ) -> Neighbors:
         """See ``GraphStore.neighbors``."""
         types = neighbor_types(direction, edge_types)
+        check_limit(limit)
+        after = decode_cursor(cursor) if cursor is not None else None
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[neo4j.Record]:
             await self._require(tx, node_id)
@@ -491,16 +497,20 @@ class AsyncNeo4jStore:
                 types=types,
                 outgoing=direction in (Direction.OUT, Direction.BOTH),
                 incoming=direction in (Direction.IN, Direction.BOTH),
+                after_time=after[0] if after else None,
+                after_id=after[1] if after else None,
+                limit=limit + 1,
             )
 
         rows = await self._transact(work, write=False)
-        return [
+        found = [
             Neighbor(
                 edge=edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]),
                 node=node_from_properties(r["node"]),
             )
             for r in rows
         ]
+        return neighbor_page(found, limit)
 
     async def lineage(
         self,
@@ -509,43 +519,53 @@ class AsyncNeo4jStore:
         direction: Direction = Direction.UP,
         edge_types: Collection[EdgeType] | None = None,
         depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> Lineage:
-        """See ``GraphStore.lineage``: a breadth-first walk, one query per level."""
+        """See ``GraphStore.lineage``: a breadth-first walk, one query per level, each
+        returning the level's new nodes whole.
+        """
         check_depth(depth)
+        check_bounds(max_nodes, max_edges)
         to_source, to_target = lineage_steps(direction, edge_types)
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> Lineage:
-            scope = await self._require(tx, node_id)
-            depths = {node_id: 0}
-            frontier = [node_id]
-            for level in range(1, depth + 1):
-                if not frontier:
-                    break
-                rows = await self._query(
+            rows = await self._query(tx, "node_info", id=node_id)
+            if not rows:
+                raise NodeNotFoundError(node_id)
+            scope = rows[0]["conversation_id"]
+            walk = LineageWalk(node_from_properties(rows[0]["props"]), depth=depth, max_nodes=max_nodes)
+            while not walk.done:
+                found = await self._query(
                     tx,
                     "lineage_step",
-                    frontier=frontier,
+                    frontier=walk.frontier,
+                    seen=dict.fromkeys(walk.depths, True),
                     to_source=to_source,
                     to_target=to_target,
                     scope=scope,
+                    limit=walk.room + 1,
                 )
-                frontier = [r["id"] for r in rows if r["id"] not in depths]
-                depths.update((i, level) for i in frontier)
-            nodes = await self._nodes(tx, list(depths))
-            rows = await self._query(
+                walk.advance([node_from_properties(r["props"]) for r in found])
+            edges = await self._query(
                 tx,
                 "lineage_edges",
-                ids=list(depths),
-                members=dict.fromkeys(depths, True),
+                ids=list(walk.depths),
+                members=dict.fromkeys(walk.depths, True),
                 types=sorted({*to_source, *to_target}),
                 scope=scope,
+                limit=max_edges + 1,
             )
             return Lineage(
                 root_id=node_id,
                 direction=direction,
-                nodes=sorted(nodes.values(), key=lambda n: (depths[n.id], n.created_at, n.id)),
-                edges=[edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows],
-                depths=depths,
+                nodes=walk.nodes,
+                edges=[
+                    edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"])
+                    for r in edges[:max_edges]
+                ],
+                depths=walk.depths,
+                truncated=walk.truncated or len(edges) > max_edges,
             )
 
         return await self._transact(work, write=False)
@@ -557,19 +577,24 @@ class AsyncNeo4jStore:
         *,
         edge_types: Collection[EdgeType] | None = None,
         max_depth: int = 10,
+        max_nodes: int = MAX_NODES,
+        max_edges: int = MAX_EDGES,
     ) -> GraphPath | None:
         """See ``GraphStore.shortest_path``: a breadth-first search, one query per level."""
         check_depth(max_depth)
+        check_bounds(max_nodes, max_edges)
         types = path_types(edge_types)
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> GraphPath | None:
             await self._require(tx, source_id, field="source")
             await self._require(tx, target_id, field="target")
-            search = PathSearch(source_id, target_id)
+            search = PathSearch(source_id, target_id, max_nodes=max_nodes, max_edges=max_edges)
             for _ in range(max_depth):
                 if search.found or not search.frontier:
                     break
-                rows = await self._query(tx, "path_step", frontier=search.frontier, types=types)
+                rows = await self._query(
+                    tx, "path_step", frontier=search.frontier, types=types, limit=search.edge_room + 1
+                )
                 search.advance(
                     [
                         Step(
@@ -588,31 +613,43 @@ class AsyncNeo4jStore:
 
         return await self._transact(work, write=False)
 
-    async def conversation_graph(self, conversation_id: str) -> Subgraph:
+    async def conversation_graph(
+        self, conversation_id: str, *, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES
+    ) -> Subgraph:
         """See ``GraphStore.conversation_graph``."""
+        check_bounds(max_nodes, max_edges)
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> Subgraph:
             await self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
-            rows = await self._query(tx, "conversation_edges", id=conversation_id)
-            edges = sorted(
-                (edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows),
-                key=lambda e: (e.created_at, e.id),
+            rows = await self._query(tx, "conversation_edges", id=conversation_id, limit=max_edges + 1)
+            ids, edges, truncated = conversation_prefix(
+                conversation_id,
+                [edge_from_record(r["type"], r["props"], r["source_id"], r["target_id"]) for r in rows],
+                max_nodes=max_nodes,
+                max_edges=max_edges,
             )
-            ids = {conversation_id} | {i for e in edges for i in (e.source_id, e.target_id)}
-            nodes = await self._nodes(tx, sorted(ids))
-            return Subgraph(nodes=sorted(nodes.values(), key=lambda n: (n.created_at, n.id)), edges=edges)
+            nodes = await self._nodes(tx, ids)
+            return Subgraph(
+                nodes=sorted(nodes.values(), key=lambda n: (n.created_at, n.id)),
+                edges=edges,
+                truncated=truncated,
+            )
 
         return await self._transact(work, write=False)
 
-    async def transcript(self, conversation_id: str) -> list[Node]:
+    async def transcript(
+        self, conversation_id: str, *, cursor: str | None = None, limit: int = TRANSCRIPT_LIMIT
+    ) -> NodeList:
         """See ``GraphStore.transcript``."""
+        check_limit(limit)
+        after = decode_sequence_cursor(cursor) if cursor is not None else 0
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Node]:
             await self._require(tx, conversation_id, NodeType.CONVERSATION, field="conversation")
-            rows = await self._query(tx, "transcript", id=conversation_id)
+            rows = await self._query(tx, "transcript", id=conversation_id, after=after, limit=limit + 1)
             return [node_from_properties(r["props"]) for r in rows]
 
-        return await self._transact(work, write=False)
+        return transcript_page(await self._transact(work, write=False), limit)
 
     async def stats(self) -> Stats:
         """See ``GraphStore.stats``; counts come from Neo4j's count store, not a scan."""

@@ -168,3 +168,80 @@ async def test_transcript_of_something_not_a_conversation_is_refused(graph: Asyn
     prompt = await graph.add_prompt("q")
     with pytest.raises(InvalidInputError, match="not a Conversation"):
         await graph.transcript(prompt)
+
+
+# Issue 13, item 6: transcripts and neighbours come in pages.
+
+
+async def test_transcript_pages_follow_the_cursor_and_say_when_more_follow(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    made = [(await graph.add_prompt(f"q{i}", conversation=chat)).id for i in range(5)]
+    pages = [await graph.transcript(chat, limit=2)]
+    while pages[-1].next_cursor is not None:
+        pages.append(await graph.transcript(chat, limit=2, cursor=pages[-1].next_cursor))
+    assert [[n.id for n in page] for page in pages] == [made[0:2], made[2:4], made[4:5]]
+    assert [page.truncated for page in pages] == [True, True, False]
+
+
+async def test_a_transcript_that_fills_its_page_exactly_is_not_truncated(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    for i in range(3):
+        await graph.add_prompt(f"q{i}", conversation=chat)
+    page = await graph.transcript(chat, limit=3)
+    assert len(page) == 3 and not page.truncated and page.next_cursor is None
+
+
+async def test_iter_transcript_yields_every_item_in_order(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation()
+    made = [(await graph.add_prompt(f"q{i}", conversation=chat)).id for i in range(7)]
+    assert [n.id async for n in graph.iter_transcript(chat, batch_size=3)] == made
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        pytest.param({"limit": 0}, "limit", id="empty-page"),
+        pytest.param({"limit": 10_001}, "limit", id="page-too-large"),
+        pytest.param({"cursor": "bm90LWEtY3Vyc29y"}, "cursor", id="foreign-cursor"),
+    ],
+)
+async def test_transcript_rejects_bad_pages_naming_the_field(
+    graph: AsyncMemoryGraph, arguments: dict[str, object], field: str
+) -> None:
+    chat = await graph.start_conversation()
+    with pytest.raises(InvalidInputError) as caught:
+        await graph.transcript(chat, **arguments)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+async def test_neighbor_pages_follow_the_cursor_in_edge_order(graph: AsyncMemoryGraph) -> None:
+    agent = await graph.register_agent("busy")
+    handled = [
+        (await graph.add_prompt(f"q{i}", agent=agent, created_at=T0 + timedelta(minutes=i))).id
+        for i in range(5)
+    ]
+    pages = [await graph.neighbors(agent, direction="in", limit=2)]
+    while pages[-1].next_cursor is not None:
+        pages.append(await graph.neighbors(agent, direction="in", limit=2, cursor=pages[-1].next_cursor))
+    assert [[n.node.id for n in page] for page in pages] == [handled[0:2], handled[2:4], handled[4:5]]
+    assert [page.truncated for page in pages] == [True, True, False]
+
+
+async def test_iter_neighbors_yields_every_neighbor_once_both_ways(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("q")
+    docs = [await graph.add_document(f"d{i}") for i in range(3)]
+    for doc in docs:
+        await graph.reference(prompt, doc)
+    answer = await graph.add_completion(prompt, "a")
+    await graph.link(await graph.add_prompt("later"), prompt, "DEPENDS_ON")
+    every = await graph.neighbors(prompt)
+    streamed = [(n.edge.id, n.node.id) async for n in graph.iter_neighbors(prompt, batch_size=2)]
+    assert streamed == [(n.edge.id, n.node.id) for n in every] and len(streamed) == 5
+    assert answer.id in {node_id for _, node_id in streamed}
+
+
+async def test_neighbors_reject_a_page_too_large(graph: AsyncMemoryGraph) -> None:
+    prompt = await graph.add_prompt("q")
+    with pytest.raises(InvalidInputError) as caught:
+        await graph.neighbors(prompt, limit=10_001)
+    assert caught.value.field == "limit"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -173,6 +174,10 @@ def test_lineage_of_an_unknown_node_raises_not_found(graph: MemoryGraph) -> None
         pytest.param({"depth": 101}, "depth", id="too-deep"),
         pytest.param({"direction": "sideways"}, "direction", id="unknown-direction"),
         pytest.param({"edge_types": ["LIKES"]}, "edge_types", id="unknown-edge-type"),
+        pytest.param({"max_nodes": 0}, "max_nodes", id="no-nodes"),
+        pytest.param({"max_nodes": True}, "max_nodes", id="boolean-max-nodes"),
+        pytest.param({"max_edges": -1}, "max_edges", id="negative-max-edges"),
+        pytest.param({"max_edges": 10**8}, "max_edges", id="too-many-edges"),
     ],
 )
 def test_lineage_rejects_bad_arguments_naming_the_field(
@@ -182,3 +187,65 @@ def test_lineage_rejects_bad_arguments_naming_the_field(
     with pytest.raises(InvalidInputError) as caught:
         graph.lineage(prompt, **arguments)  # type: ignore[arg-type]
     assert caught.value.field == field
+
+
+# Issue 13, item 6: traversals are bounded.
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _answer_with_sources(graph: MemoryGraph, sources: int) -> tuple[Node, Node, list[Node]]:
+    """An answer, its prompt, and ``sources`` documents the prompt referenced, oldest first."""
+    docs = [
+        graph.add_document(f"doc {i}", created_at=T0 + timedelta(minutes=i))
+        for i in reversed(range(sources))
+    ][::-1]
+    prompt = graph.add_prompt("q", created_at=T0 + timedelta(hours=1))
+    for rank, doc in enumerate(docs, 1):
+        graph.reference(prompt, doc, rank=rank)
+    answer = graph.add_completion(prompt, "a", created_at=T0 + timedelta(hours=2))
+    return answer, prompt, docs
+
+
+def test_lineage_at_max_nodes_keeps_the_nearest_then_oldest_and_says_it_is_truncated(
+    graph: MemoryGraph,
+) -> None:
+    answer, prompt, docs = _answer_with_sources(graph, 5)
+    lineage = graph.lineage(answer, max_nodes=4)
+    assert [n.id for n in lineage.nodes] == [answer.id, prompt.id, docs[0].id, docs[1].id]
+    assert lineage.depths == {answer.id: 0, prompt.id: 1, docs[0].id: 2, docs[1].id: 2}
+    assert lineage.truncated
+    assert all(e.source_id in lineage.depths and e.target_id in lineage.depths for e in lineage.edges)
+    assert len(lineage.edges) == 3
+
+
+def test_lineage_that_fits_its_bounds_exactly_is_not_truncated(graph: MemoryGraph) -> None:
+    answer, _, _ = _answer_with_sources(graph, 3)
+    lineage = graph.lineage(answer, max_nodes=5, max_edges=4)
+    assert len(lineage.nodes) == 5 and len(lineage.edges) == 4
+    assert not lineage.truncated
+
+
+def test_lineage_at_max_edges_keeps_the_oldest_edges_and_says_it_is_truncated(
+    graph: MemoryGraph,
+) -> None:
+    answer, _, _ = _answer_with_sources(graph, 3)
+    whole = graph.lineage(answer)
+    cut = graph.lineage(answer, max_edges=2)
+    assert cut.edges == whole.edges[:2] and len(whole.edges) == 4
+    assert cut.nodes == whole.nodes
+    assert cut.truncated and not whole.truncated
+
+
+def test_lineage_meets_each_node_once_at_its_shortest_depth_in_a_dense_graph(
+    graph: MemoryGraph,
+) -> None:
+    prompts = [graph.add_prompt(f"p{i}", created_at=T0 + timedelta(minutes=i)) for i in range(8)]
+    for a in prompts:
+        for b in prompts:
+            if a.id != b.id:
+                graph.link(a, b, "DEPENDS_ON")
+    lineage = graph.lineage(prompts[0], depth=100)
+    assert [n.id for n in lineage.nodes] == [p.id for p in prompts]
+    assert lineage.depths == {p.id: (0 if p is prompts[0] else 1) for p in prompts}
+    assert len(lineage.edges) == 8 * 7 and not lineage.truncated

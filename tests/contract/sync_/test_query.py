@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from llm_memory_graph import MemoryGraph, InvalidInputError, NodeNotFoundError, Prompt
+from llm_memory_graph import MemoryGraph, InvalidInputError, Node, NodeNotFoundError, Prompt
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -166,6 +166,47 @@ def test_relevance_pages_return_every_hit_once(graph: MemoryGraph) -> None:
     assert len(seen) == len(set(seen)) and set(seen) == made
 
 
+def test_relevance_pages_of_a_filtered_search_hold_only_matching_hits_once(
+    graph: MemoryGraph,
+) -> None:
+    # Issue 13, item 8: the filters and the page are applied in the search query itself.
+    docs = [
+        (graph.add_document(f"refund doc {i} " + "refund " * i, created_at=T0)).id for i in range(7)
+    ]
+    graph.add_prompt("refund prompt", created_at=T0)
+    graph.add_document("refund too early", created_at=T0 - timedelta(days=1))
+    search = graph.query().text("refund").types("Document").since(T0).relevance()
+    seen: list[str] = []
+    page = search.page(None, 3)
+    for _ in range(10):
+        seen.extend(n.id for n in page.items)
+        if page.next_cursor is None:
+            break
+        page = search.page(page.next_cursor, 3)
+    assert sorted(seen) == sorted(docs) and len(seen) == len(docs)
+    assert seen[0] == docs[-1]  # the document saying "refund" most often ranks first
+
+
+@pytest.mark.parametrize("newest", [False, True], ids=["oldest", "newest"])
+def test_a_text_search_in_time_order_pages_every_hit_once_from_since(
+    graph: MemoryGraph, newest: bool
+) -> None:
+    made = [
+        (graph.add_prompt(f"refund {i}", created_at=T0 + timedelta(minutes=i))).id for i in range(7)
+    ]
+    search = graph.query().text("refund").since(T0 + timedelta(minutes=2))
+    search = search.newest() if newest else search
+    seen: list[str] = []
+    page = search.page(None, 2)
+    for _ in range(10):
+        seen.extend(n.id for n in page.items)
+        if page.next_cursor is None:
+            break
+        page = search.page(page.next_cursor, 2)
+    assert seen == (made[2:][::-1] if newest else made[2:])
+    assert search.count() == 5
+
+
 @pytest.mark.parametrize(
     ("build", "field"),
     [
@@ -245,6 +286,65 @@ def test_conversation_graph_holds_the_items_and_what_they_touch(graph: MemoryGra
         "TRANSFERS_TO",
     }
     assert all(e.source_id in ids and e.target_id in ids for e in sub.edges)
+
+
+def _long_conversation(graph: MemoryGraph, items: int) -> tuple[Node, Node]:
+    chat = graph.start_conversation(created_at=T0)
+    agent = graph.register_agent("writer")
+    for i in range(items):
+        graph.add_prompt(
+            f"q{i}", conversation=chat, agent=agent, created_at=T0 + timedelta(minutes=i + 1)
+        )
+    return chat, agent
+
+
+def test_conversation_graph_at_max_edges_keeps_the_oldest_edges_and_says_it_is_truncated(
+    graph: MemoryGraph,
+) -> None:
+    # Issue 13, item 6: a conversation's subgraph is bounded.
+    chat, _ = _long_conversation(graph, 4)
+    whole = graph.conversation_graph(chat)
+    cut = graph.conversation_graph(chat, max_edges=5)
+    assert cut.truncated and not whole.truncated
+    assert cut.edges == whole.edges[:5]
+    ends = {chat.id} | {i for e in cut.edges for i in (e.source_id, e.target_id)}
+    assert [n.id for n in cut.nodes] == [n.id for n in whole.nodes if n.id in ends]
+
+
+def test_conversation_graph_at_max_nodes_keeps_the_edges_whose_nodes_fit(
+    graph: MemoryGraph,
+) -> None:
+    chat, _ = _long_conversation(graph, 4)
+    whole = graph.conversation_graph(chat)
+    cut = graph.conversation_graph(chat, max_nodes=3)
+    ids = {n.id for n in cut.nodes}
+    assert cut.truncated and len(ids) == 3 and chat.id in ids
+    assert cut.edges == whole.edges[: len(cut.edges)] and cut.edges
+    assert all(e.source_id in ids and e.target_id in ids for e in cut.edges)
+    nxt = whole.edges[len(cut.edges)]
+    assert not {nxt.source_id, nxt.target_id} <= ids  # the first edge left out needed a fourth node
+
+
+def test_conversation_graph_that_fits_exactly_is_not_truncated(graph: MemoryGraph) -> None:
+    chat, _ = _long_conversation(graph, 2)
+    whole = graph.conversation_graph(chat)
+    exact = graph.conversation_graph(chat, max_nodes=len(whole.nodes), max_edges=len(whole.edges))
+    assert exact == whole and not exact.truncated
+
+
+def test_shortest_path_refuses_to_search_past_its_bounds(graph: MemoryGraph) -> None:
+    doc = graph.add_document("policy")
+    prompts = [graph.add_prompt(f"q{i}") for i in range(6)]
+    for prompt in prompts:
+        graph.reference(prompt, doc)
+    far = graph.add_completion(prompts[0], "a")
+    assert (graph.shortest_path(doc, far)).length == 2  # type: ignore[union-attr]
+    with pytest.raises(InvalidInputError) as caught:
+        graph.shortest_path(doc, far, max_nodes=4)
+    assert caught.value.field == "max_nodes"
+    with pytest.raises(InvalidInputError) as caught:
+        graph.shortest_path(doc, far, max_edges=5)
+    assert caught.value.field == "max_edges"
 
 
 def test_why_and_impact_walk_provenance_both_ways(graph: MemoryGraph) -> None:

@@ -168,3 +168,80 @@ def test_transcript_of_something_not_a_conversation_is_refused(graph: MemoryGrap
     prompt = graph.add_prompt("q")
     with pytest.raises(InvalidInputError, match="not a Conversation"):
         graph.transcript(prompt)
+
+
+# Issue 13, item 6: transcripts and neighbours come in pages.
+
+
+def test_transcript_pages_follow_the_cursor_and_say_when_more_follow(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    made = [(graph.add_prompt(f"q{i}", conversation=chat)).id for i in range(5)]
+    pages = [graph.transcript(chat, limit=2)]
+    while pages[-1].next_cursor is not None:
+        pages.append(graph.transcript(chat, limit=2, cursor=pages[-1].next_cursor))
+    assert [[n.id for n in page] for page in pages] == [made[0:2], made[2:4], made[4:5]]
+    assert [page.truncated for page in pages] == [True, True, False]
+
+
+def test_a_transcript_that_fills_its_page_exactly_is_not_truncated(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    for i in range(3):
+        graph.add_prompt(f"q{i}", conversation=chat)
+    page = graph.transcript(chat, limit=3)
+    assert len(page) == 3 and not page.truncated and page.next_cursor is None
+
+
+def test_iter_transcript_yields_every_item_in_order(graph: MemoryGraph) -> None:
+    chat = graph.start_conversation()
+    made = [(graph.add_prompt(f"q{i}", conversation=chat)).id for i in range(7)]
+    assert [n.id for n in graph.iter_transcript(chat, batch_size=3)] == made
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        pytest.param({"limit": 0}, "limit", id="empty-page"),
+        pytest.param({"limit": 10_001}, "limit", id="page-too-large"),
+        pytest.param({"cursor": "bm90LWEtY3Vyc29y"}, "cursor", id="foreign-cursor"),
+    ],
+)
+def test_transcript_rejects_bad_pages_naming_the_field(
+    graph: MemoryGraph, arguments: dict[str, object], field: str
+) -> None:
+    chat = graph.start_conversation()
+    with pytest.raises(InvalidInputError) as caught:
+        graph.transcript(chat, **arguments)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+def test_neighbor_pages_follow_the_cursor_in_edge_order(graph: MemoryGraph) -> None:
+    agent = graph.register_agent("busy")
+    handled = [
+        (graph.add_prompt(f"q{i}", agent=agent, created_at=T0 + timedelta(minutes=i))).id
+        for i in range(5)
+    ]
+    pages = [graph.neighbors(agent, direction="in", limit=2)]
+    while pages[-1].next_cursor is not None:
+        pages.append(graph.neighbors(agent, direction="in", limit=2, cursor=pages[-1].next_cursor))
+    assert [[n.node.id for n in page] for page in pages] == [handled[0:2], handled[2:4], handled[4:5]]
+    assert [page.truncated for page in pages] == [True, True, False]
+
+
+def test_iter_neighbors_yields_every_neighbor_once_both_ways(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    docs = [graph.add_document(f"d{i}") for i in range(3)]
+    for doc in docs:
+        graph.reference(prompt, doc)
+    answer = graph.add_completion(prompt, "a")
+    graph.link(graph.add_prompt("later"), prompt, "DEPENDS_ON")
+    every = graph.neighbors(prompt)
+    streamed = [(n.edge.id, n.node.id) for n in graph.iter_neighbors(prompt, batch_size=2)]
+    assert streamed == [(n.edge.id, n.node.id) for n in every] and len(streamed) == 5
+    assert answer.id in {node_id for _, node_id in streamed}
+
+
+def test_neighbors_reject_a_page_too_large(graph: MemoryGraph) -> None:
+    prompt = graph.add_prompt("q")
+    with pytest.raises(InvalidInputError) as caught:
+        graph.neighbors(prompt, limit=10_001)
+    assert caught.value.field == "limit"
