@@ -502,3 +502,16 @@ def test_a_deleted_conversation_leaves_no_byte_of_its_text_in_the_file(db_path: 
         written = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*"))
     assert secret.encode() not in written
     assert b"zqxcardnumber" not in written
+
+
+def test_reads_keep_a_small_page_cache_so_a_stream_does_not_grow_memory(db_path: Path) -> None:
+    # A stream passes over every node's page once: on the writer's 64 MiB page cache,
+    # streaming 200,000 nodes grew the process by 57 MB (bench/stream_rss.py), here by 5.
+    with MemoryGraph.open(db_path, registry=None) as graph:
+        graph.add_prompt("q")
+        assert [n.content for n in graph.stream()] == ["q"]  # type: ignore[union-attr]
+        store = graph.store
+        reader = store._local.reader  # type: ignore[attr-defined]
+        writer = store._conn()  # type: ignore[attr-defined]
+        assert reader.execute("PRAGMA cache_size").fetchone()[0] == -4096
+        assert writer.execute("PRAGMA cache_size").fetchone()[0] == -65536

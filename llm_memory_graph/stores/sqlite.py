@@ -464,13 +464,13 @@ class SQLiteStore:
         if getattr(self._local, "active", None) is not None:
             yield
             return
-        if self._shares_one_connection():
-            with self._lock:
-                yield
-            return
         if self._state is not _State.OPENED:
             with self._lock:
                 self._conn()  # opens the file and checks its schema, once
+        if self._shares_one_connection():  # known once open: a fallback makes it read-only
+            with self._lock:
+                yield
+            return
         reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
         if reader is None:
             reader = self._local.reader = self._open_reader()
@@ -485,13 +485,13 @@ class SQLiteStore:
         it, which changes when any other connection (another graph, another process, or
         this store's writes) commits to the file.
         """
+        if self._state is not _State.OPENED:
+            with self._lock:
+                self._conn()
         if self._shares_one_connection():
             with self._lock:
                 (version,) = self._execute("data_version", "PRAGMA data_version").fetchone()
             return int(version)
-        if self._state is not _State.OPENED:
-            with self._lock:
-                self._conn()
         with self._token_lock:
             if self._token is None:
                 self._token = self._open_reader()
