@@ -146,9 +146,10 @@ class Turns:
             token_count=48,
             metadata={"env": "prod", "turn": i % TURNS},
         )
-        for rank in (1, 2):
-            document = seed.documents[rnd.randrange(len(seed.documents))]
-            recorder.reference(prompt, document, score=round(rnd.random(), 3), rank=rank)
+        # Two different documents, as a retriever returns them: a prompt holds one
+        # REFERENCES edge per document, so the same one twice would rewrite the first.
+        for rank, index in enumerate(rnd.sample(range(len(seed.documents)), 2), 1):
+            recorder.reference(prompt, seed.documents[index], score=round(rnd.random(), 3), rank=rank)
         completion = recorder.add_completion(
             prompt,
             seed.answers[i % len(seed.answers)],
