@@ -76,7 +76,7 @@ from .spec import (
     Page,
     Stats,
 )
-from .stores._common import TRANSCRIPT_LIMIT, check_limit
+from .stores._common import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
 from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore
 from .stores.neo4j._connection import is_neo4j_uri
@@ -694,15 +694,13 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         conversation_id = ref_id(conversation, "conversation")
         check_limit(batch_size)
         require_open(self._state)
-        cursor: str | None = None
+
+        def page(cursor: str | None, limit: int) -> Awaitable[NodeList]:
+            return self._store.transcript(conversation_id, cursor=cursor, limit=limit)
+
         with measure(self._metrics, Operation.STREAM, self._store.name):
-            while True:
-                page = await self._store.transcript(conversation_id, cursor=cursor, limit=batch_size)
-                for node in page:
-                    yield node
-                if page.next_cursor is None:
-                    return
-                cursor = page.next_cursor
+            async for node in aiter_cursor(page, batch_size):
+                yield node
 
     async def delete_conversation(self, conversation: NodeRef) -> Deleted:
         """Delete a conversation, its items, and every edge touching them.

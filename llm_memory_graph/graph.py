@@ -76,7 +76,7 @@ from .spec import (
     Page,
     Stats,
 )
-from .stores._common import TRANSCRIPT_LIMIT, check_limit
+from .stores._common import TRANSCRIPT_LIMIT, iter_cursor, check_limit
 from .stores._retry import RetryPolicy
 from .stores.base import GraphStore
 from .stores.neo4j._connection import is_neo4j_uri
@@ -694,15 +694,13 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         conversation_id = ref_id(conversation, "conversation")
         check_limit(batch_size)
         require_open(self._state)
-        cursor: str | None = None
+
+        def page(cursor: str | None, limit: int) -> NodeList:
+            return self._store.transcript(conversation_id, cursor=cursor, limit=limit)
+
         with measure(self._metrics, Operation.STREAM, self._store.name):
-            while True:
-                page = self._store.transcript(conversation_id, cursor=cursor, limit=batch_size)
-                for node in page:
-                    yield node
-                if page.next_cursor is None:
-                    return
-                cursor = page.next_cursor
+            for node in iter_cursor(page, batch_size):
+                yield node
 
     def delete_conversation(self, conversation: NodeRef) -> Deleted:
         """Delete a conversation, its items, and every edge touching them.

@@ -14,7 +14,7 @@ from ._facade import GraphState, NodeRef, parse_direction, parse_edge_types, ref
 from .metrics import GraphMetrics, Operation, measure
 from .schema import EdgeType
 from .spec import GraphPath, Lineage, Neighbor, Neighbors, Subgraph
-from .stores._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, check_limit
+from .stores._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, iter_cursor, check_limit
 
 if TYPE_CHECKING:
     from .stores.base import GraphStore
@@ -78,17 +78,15 @@ class _TraversalMethods:
         node_id, walk, types = ref_id(node, "node"), parse_direction(direction), parse_edge_types(edge_types)
         check_limit(batch_size)
         require_open(self._state)
-        cursor: str | None = None
+
+        def page(cursor: str | None, limit: int) -> Neighbors:
+            return self._store.neighbors(
+                node_id, direction=walk, edge_types=types, cursor=cursor, limit=limit
+            )
+
         with measure(self._metrics, Operation.STREAM, self._store.name):
-            while True:
-                page = self._store.neighbors(
-                    node_id, direction=walk, edge_types=types, cursor=cursor, limit=batch_size
-                )
-                for neighbor in page:
-                    yield neighbor
-                if page.next_cursor is None:
-                    return
-                cursor = page.next_cursor
+            for neighbor in iter_cursor(page, batch_size):
+                yield neighbor
 
     def lineage(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
@@ -33,6 +33,7 @@ from .schema import (
 __all__ = [
     "RANGE_FIELDS",
     "AggregateRow",
+    "CursorList",
     "Deleted",
     "GraphPath",
     "GroupBy",
@@ -50,6 +51,8 @@ __all__ = [
     "TemplateVersionInfo",
     "VersionStats",
 ]
+
+_Item = TypeVar("_Item")
 
 
 class Order(StrEnum):
@@ -255,12 +258,12 @@ class Neighbor(Model):
     node: Node
 
 
-class NodeList(list[Node]):
-    """One page of a conversation's items: a list, with ``next_cursor`` for the next page
-    (``None`` on the last) and ``truncated`` when more items follow this page.
+class CursorList(list[_Item]):
+    """One page of a list read in order: a list, with ``next_cursor`` for the next page
+    (``None`` on the last) and ``truncated`` when more follow this page.
     """
 
-    def __init__(self, items: Iterable[Node] = (), next_cursor: str | None = None) -> None:
+    def __init__(self, items: Iterable[_Item] = (), next_cursor: str | None = None) -> None:
         super().__init__(items)
         self.next_cursor = next_cursor
 
@@ -270,19 +273,12 @@ class NodeList(list[Node]):
         return self.next_cursor is not None
 
 
-class Neighbors(list[Neighbor]):
-    """One page of a node's neighbours: a list, with ``next_cursor`` for the next page
-    (``None`` on the last) and ``truncated`` when more neighbours follow this page.
-    """
+class NodeList(CursorList[Node]):
+    """One page of a conversation's items, in the order they were appended."""
 
-    def __init__(self, items: Iterable[Neighbor] = (), next_cursor: str | None = None) -> None:
-        super().__init__(items)
-        self.next_cursor = next_cursor
 
-    @property
-    def truncated(self) -> bool:
-        """Whether neighbours were left out: pass ``next_cursor`` to read the next page."""
-        return self.next_cursor is not None
+class Neighbors(CursorList[Neighbor]):
+    """One page of a node's neighbours, ordered by the edge's (created_at, id)."""
 
 
 class Subgraph(Model):

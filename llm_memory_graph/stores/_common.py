@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .._codec import encode_cursor, encode_rank_cursor, encode_sequence_cursor
 from ..errors import InvalidInputError
 from ..schema import EDGE_RULES, ITEM_TYPES, LINEAGE_EDGE_TYPES, Direction, Edge, EdgeType, Node
-from ..spec import Neighbor, Neighbors, NodeFilter, NodeList, Page
+from ..spec import CursorList, Neighbor, Neighbors, NodeFilter, NodeList, Page
 
 __all__ = [
     "MAX_BOUND",
@@ -21,11 +22,13 @@ __all__ = [
     "LineageWalk",
     "PathSearch",
     "Step",
+    "aiter_cursor",
     "aiter_pages",
     "check_bounds",
     "check_depth",
     "check_limit",
     "conversation_prefix",
+    "iter_cursor",
     "iter_pages",
     "lineage_steps",
     "neighbor_page",
@@ -35,6 +38,8 @@ __all__ = [
     "ranked_page_of",
     "transcript_page",
 ]
+
+T = TypeVar("T")
 
 #: Largest page a store returns at once.
 MAX_LIMIT = 10_000
@@ -289,6 +294,35 @@ def iter_pages(find: Callable[..., Page], filter: NodeFilter, batch_size: int) -
     while True:
         page = find(filter, cursor=cursor, limit=batch_size)
         yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def iter_cursor(fetch: Callable[[str | None, int], CursorList[T]], batch_size: int) -> Iterator[T]:
+    """Yield every item of a list read page by page (``fetch(cursor, limit)``), holding one
+    page at a time.
+    """
+    check_limit(batch_size)
+    cursor: str | None = None
+    while True:
+        page = fetch(cursor, batch_size)
+        yield from page
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+async def aiter_cursor(
+    fetch: Callable[[str | None, int], Awaitable[CursorList[T]]], batch_size: int
+) -> AsyncIterator[T]:
+    """The async twin of ``iter_cursor``."""
+    check_limit(batch_size)
+    cursor: str | None = None
+    while True:
+        page = await fetch(cursor, batch_size)
+        for item in page:
+            yield item
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
