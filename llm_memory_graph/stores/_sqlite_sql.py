@@ -14,7 +14,7 @@ from typing import Any
 
 from .._codec import meta_value, to_micros
 from .._textquery import parse_text_query
-from ..schema import ITEM_TYPES, EdgeType
+from ..schema import ITEM_TYPES, ONE_PER_PAIR_EDGE_TYPES, EdgeType
 from ..spec import NodeFilter, Order, RangeField
 from ._upsert import HEX_DIGITS, KEPT_EDGE_XOR, variant_digits
 
@@ -100,7 +100,8 @@ _FTS_DELETE = (
 #: The last column of ``edges_source``: '' for an edge of a type two nodes hold once
 #: (``schema.ONE_PER_PAIR_EDGE_TYPES``), whose ends then make it unique, and its id for the
 #: types that may repeat between two nodes (TRANSFERS_TO, LABELS).
-_PAIR_KEY = "CASE WHEN type IN ('TRANSFERS_TO', 'LABELS') THEN id ELSE '' END"
+_REPEATABLE = ", ".join(f"'{t}'" for t in sorted(set(EdgeType) - ONE_PER_PAIR_EDGE_TYPES))
+_PAIR_KEY = f"CASE WHEN type IN ({_REPEATABLE}) THEN id ELSE '' END"
 _EDGES_SOURCE = (
     f"CREATE UNIQUE INDEX IF NOT EXISTS edges_source ON edges (source_id, type, target_id, {_PAIR_KEY})"
 )
@@ -139,7 +140,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     # retried calls added before (each edge got a fresh id) go, the earliest written stays,
     # and edges_source becomes the unique index that keeps it so.
     6: (
-        "DELETE FROM edges WHERE type NOT IN ('TRANSFERS_TO', 'LABELS') AND rowid NOT IN "
+        f"DELETE FROM edges WHERE type NOT IN ({_REPEATABLE}) AND rowid NOT IN "
         "(SELECT min(rowid) FROM edges GROUP BY source_id, type, target_id)",
         "DELETE FROM edge_counts",
         "INSERT INTO edge_counts (type, n) SELECT type, count(*) FROM edges GROUP BY type",
@@ -302,14 +303,14 @@ FROM nodes WHERE id IN (SELECT value FROM json_each(?))
 """
 
 #: Parameter: a JSON array of ids.
-EXISTING_EDGES = """
+EXISTING_EDGES = f"""
 SELECT id, type, created_at, source_id, target_id FROM edges WHERE id IN (SELECT value FROM json_each(?1))
 UNION
 SELECT e.id, e.type, e.created_at, e.source_id, e.target_id
 FROM json_each(?2) AS p
 JOIN edges AS e ON e.source_id = json_extract(p.value, '$[0]') AND e.type = json_extract(p.value, '$[1]')
     AND e.target_id = json_extract(p.value, '$[2]')
-WHERE e.type NOT IN ('TRANSFERS_TO', 'LABELS')
+WHERE e.type NOT IN ({_REPEATABLE})
 """
 
 #: Parameter: a JSON array of ids.
