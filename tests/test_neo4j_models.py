@@ -92,7 +92,7 @@ from llm_memory_graph.stores.neo4j._records import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(llm_memory_graph.__file__).parent / "migrations"
+MIGRATIONS = Path(llm_memory_graph.__file__).parents[1] / "migrations"
 
 #: Edge fields that are the relationship's type and ends in Neo4j, not properties.
 EDGE_STRUCTURE = frozenset({"type", "source_id", "target_id"})

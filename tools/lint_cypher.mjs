@@ -2,8 +2,8 @@
 // Lint the project's Cypher files with Neo4j's official linter (@neo4j-cypher/language-support).
 //
 // Usage: node tools/lint_cypher.mjs [FILE...]    (or: npm run lint:cypher)
-//   Without arguments: every llm_memory_graph/cypher/*.cypher, cypher/filters/*.cypher (but tails)
-//   and llm_memory_graph/migrations/*.cypher.
+//   Without arguments: every cypher/*.cypher, cypher/filters/*.cypher (but tails)
+//   and migrations/*.cypher.
 //
 // Each file is linted as Cypher 5 (Neo4j 5.26 LTS) and as Cypher 25 (Neo4j 2025.x).
 //
@@ -29,7 +29,7 @@ const REPO_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 // cypher/filters holds the fragments node filters are composed from (stores/neo4j/_compose.py):
 // anchors and conditions are whole queries and linted here; tails are not, and are linted
 // inside every composed query by tests/test_cypher_lint.py.
-const DEFAULT_DIRS = ['llm_memory_graph/cypher', 'llm_memory_graph/cypher/filters', 'llm_memory_graph/migrations'];
+const DEFAULT_DIRS = ['cypher', 'cypher/filters', 'migrations'];
 const isFragment = (name) => name.startsWith('tail_');
 const VERSIONS = ['5', '25'];
 const PLUGIN_NAMESPACE = /^(apoc|gds)\./i;

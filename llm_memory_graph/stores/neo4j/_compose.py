@@ -21,12 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 from ..._codec import meta_value
 from ...spec import NodeFilter
-from ._queries import parameters_used
+from ._queries import cypher_folder, parameters_used
 from ._records import meta_kv
 from ._rows import filter_parameters
 
@@ -102,7 +101,7 @@ class Composed:
 @cache
 def _fragment(name: str) -> str:
     """The body of ``cypher/filters/<name>.cypher``: its text without the header comments."""
-    text = (resources.files("llm_memory_graph") / "cypher" / "filters" / f"{name}.cypher").read_text("utf-8")
+    text = (cypher_folder() / "filters" / f"{name}.cypher").read_text("utf-8")
     lines = text.splitlines()
     while lines and lines[0].startswith("//"):
         lines.pop(0)

@@ -1,10 +1,12 @@
-"""The named Cypher queries and the migration scripts shipped inside the package.
+"""The named Cypher queries and the migration scripts: the top-level ``cypher/`` and
+``migrations/`` folders.
 
-Each query lives in ``llm_memory_graph/cypher/<name>.cypher`` with a header line
-``// Parameters: $a, $b`` (or ``none``) naming exactly the parameters it takes; the store
-passes exactly those, which ``check_parameters`` enforces at run time and a test checks
-statically. Files are read once, through ``importlib.resources``, so they work from a
-wheel and from a source checkout alike.
+Each query lives in ``cypher/<name>.cypher`` with a header line ``// Parameters: $a, $b``
+(or ``none``) naming exactly the parameters it takes; the store passes exactly those, which
+``check_parameters`` enforces at run time and a test checks statically. Files are read
+once. The wheel maps both folders into the package (hatch ``force-include``), so an
+installed package reads them from ``llm_memory_graph/``; a checkout or an editable install
+reads them from the repository's top level.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from ...errors import UsageError
@@ -22,6 +26,7 @@ __all__ = [
     "Migration",
     "Query",
     "check_parameters",
+    "cypher_folder",
     "latest_migration",
     "migrations",
     "parameters_used",
@@ -73,10 +78,24 @@ def _parse_header(name: str, text: str) -> frozenset[str]:
     )
 
 
+def _shipped(folder: str) -> Traversable:
+    """The folder ``cypher`` or ``migrations``: inside the installed package when a wheel put
+    it there, else at the top of the checkout this package runs from."""
+    packaged = resources.files("llm_memory_graph") / folder
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / folder
+
+
+def cypher_folder() -> Traversable:
+    """The folder of named queries (``cypher/``), with its ``filters/`` fragments."""
+    return _shipped("cypher")
+
+
 @cache
 def queries() -> dict[str, Query]:
     """Return every named query, by name."""
-    folder = resources.files("llm_memory_graph") / "cypher"
+    folder = cypher_folder()
     found = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".cypher"):
@@ -103,7 +122,7 @@ def check_parameters(found: Query, params: dict[str, Any]) -> None:
 @cache
 def migrations() -> tuple[Migration, ...]:
     """Return every migration script, oldest first."""
-    folder = resources.files("llm_memory_graph") / "migrations"
+    folder = _shipped("migrations")
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)

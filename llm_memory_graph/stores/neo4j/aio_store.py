@@ -1,7 +1,7 @@
 # Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.
 """The Neo4j store for asyncio, and the source that ``store.py`` is generated from.
 
-Every query is a named file in ``llm_memory_graph/cypher`` (``_query``) or, for node
+Every query is a named file in ``cypher`` (``_query``) or, for node
 filters, composed per filter shape from the fragments in ``cypher/filters`` (``_compose``),
 and runs through ``_run`` inside a managed transaction (``execute_read`` goes to readers,
 ``execute_write`` to the leader), on the configured database. Transient failures are retried by one tenacity policy (the

@@ -1,7 +1,7 @@
 # Generated from llm_memory_graph/stores/neo4j/aio_store.py by scripts/unasync.py; do not edit.
 """The Neo4j store, generated from ``aio_store.py``.
 
-Every query is a named file in ``llm_memory_graph/cypher`` (``_query``) or, for node
+Every query is a named file in ``cypher`` (``_query``) or, for node
 filters, composed per filter shape from the fragments in ``cypher/filters`` (``_compose``),
 and runs through ``_run`` inside a managed transaction (``execute_read`` goes to readers,
 ``execute_write`` to the leader), on the configured database. Transient failures are retried by one tenacity policy (the
