@@ -18,8 +18,8 @@ from suite import bench_buffered, bench_queries, bench_single_calls, bench_strea
 from workload import Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, SQLiteStore
-from llm_memory_graph.stores import _sqlite_sql as sql
-from llm_memory_graph.stores.sqlite import _TUNING
+from llm_memory_graph.stores.sqlite import _sql as sql
+from llm_memory_graph.stores.sqlite.store import _TUNING
 
 __all__ = ["run_sqlite"]
 

@@ -9,11 +9,10 @@ with MemoryGraph.open("graph.db") as graph:
     print(graph.lineage(answer).nodes)
 """
 
-from ._batch import AsyncBatch, Batch
-from ._buffer import AsyncBufferedWriter, BufferedWriter
-from ._cache import CacheStats, QueryCache
-from ._demo import DemoResult, record_demo
-from .aio import AsyncMemoryGraph
+from ._async.graph import AsyncMemoryGraph
+from ._sync.graph import MemoryGraph
+from .cache import CacheStats, QueryCache
+from .demo import DemoResult, record_demo
 from .errors import (
     BatchError,
     BatchWriteError,
@@ -42,9 +41,10 @@ from .errors import (
     TemplateRenderError,
     UsageError,
 )
-from .graph import MemoryGraph
 from .metrics import GraphMetrics
 from .query import AsyncQuery, Query
+from .recording.batch import AsyncBatch, Batch
+from .recording.buffer import AsyncBufferedWriter, BufferedWriter
 from .schema import (
     Agent,
     Completion,
@@ -78,8 +78,8 @@ from .spec import (
     Stats,
     Subgraph,
 )
-from .stores._retry import RetryPolicy
 from .stores.base import AsyncGraphStore, GraphStore
+from .stores.retry import RetryPolicy
 from .stores.sqlite import AsyncSQLiteStore, SQLiteStore
 from .templates import TemplateLimits
 

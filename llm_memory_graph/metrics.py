@@ -39,10 +39,10 @@ from prometheus_client.registry import Collector
 from .errors import InvalidInputError, NotFoundError, StoreError
 from .schema import Completion, Edge, Node
 from .spec import Stats
-from .stores._upsert import Stored
+from .stores.upsert import Stored
 
 if TYPE_CHECKING:
-    from ._cache import QueryCache
+    from .cache import QueryCache
 
 __all__ = [
     "DURATION_BUCKETS",

@@ -31,15 +31,15 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
-from ._facade import NodeRef, ref_id
-from ._when import parse_when
+from .arguments import NodeRef, ref_id
 from .errors import InvalidInputError
 from .schema import MetadataScalar, Node, NodeType, utcnow, validating
 from .spec import AggregateRow, GroupBy, NodeFilter, Order, Page, Range, RangeField
+from .when import parse_when
 
 if TYPE_CHECKING:
-    from .aio import AsyncMemoryGraph
-    from .graph import MemoryGraph
+    from ._async.graph import AsyncMemoryGraph
+    from ._sync.graph import MemoryGraph
 
 __all__ = ["AsyncQuery", "Query"]
 

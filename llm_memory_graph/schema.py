@@ -37,8 +37,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from ._ids import new_id, pair_id
 from .errors import InvalidInputError, _shown
+from .schema_ids import new_id, pair_id
 
 __all__ = [
     "EDGE_RULES",

@@ -13,7 +13,6 @@ from typing import Annotated, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
-from ._textquery import parse_text_query
 from .schema import (
     Direction,
     Edge,
@@ -29,6 +28,7 @@ from .schema import (
     check_text,
     node_class,
 )
+from .text_search import parse_text_query
 
 __all__ = [
     "RANGE_FIELDS",

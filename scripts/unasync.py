@@ -3,9 +3,13 @@
     python scripts/unasync.py          # rewrite the generated files
     python scripts/unasync.py --check  # exit 1 if any generated file is stale
 
-Each substitution is a regular expression applied to every line in order, so line numbers
-match between a source and its twin. A substitution that no source uses is an error: the
-table must not keep rules for code that is gone.
+A source is any file that starts with ``MARKER`` in a folder called ``_async`` (or
+``async_`` for the tests); its twin has the same name in the sibling ``_sync`` (``sync_``)
+folder. The substitutions are generic, as httpcore's are: ``Async`` and ``a`` prefixes,
+``async``/``await`` keywords, ``Awaitable[X]``; no rule names a file or one class. Each is a
+regular expression applied to every line in order, so line numbers match between a source
+and its twin. A substitution that no source uses is an error: the table must not keep rules
+for code that is gone.
 """
 
 from __future__ import annotations
@@ -13,72 +17,24 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: (async source, generated sync file), relative to the repository root.
-FILES = [
-    ("llm_memory_graph/aio.py", "llm_memory_graph/graph.py"),
-    ("llm_memory_graph/aio_templates.py", "llm_memory_graph/graph_templates.py"),
-    ("llm_memory_graph/aio_writes.py", "llm_memory_graph/graph_writes.py"),
-    ("llm_memory_graph/aio_traversal.py", "llm_memory_graph/graph_traversal.py"),
-    ("llm_memory_graph/stores/neo4j/aio_store.py", "llm_memory_graph/stores/neo4j/store.py"),
-    ("tests/contract/async_/test_writes.py", "tests/contract/sync_/test_writes.py"),
-    ("tests/contract/async_/test_reads.py", "tests/contract/sync_/test_reads.py"),
-    ("tests/contract/async_/test_lineage.py", "tests/contract/sync_/test_lineage.py"),
-    ("tests/contract/async_/test_query.py", "tests/contract/sync_/test_query.py"),
-    ("tests/contract/async_/test_templates.py", "tests/contract/sync_/test_templates.py"),
-    ("tests/contract/async_/test_aggregates.py", "tests/contract/sync_/test_aggregates.py"),
-    ("tests/contract/async_/test_input_errors.py", "tests/contract/sync_/test_input_errors.py"),
-]
+#: Where sources are looked for, and the folder names of a source and of its twin.
+TREES = ["llm_memory_graph", "tests"]
+FOLDERS = {"_async": "_sync", "async_": "sync_"}
 
 SUBSTITUTIONS = [
-    (
-        r"the asyncio API, and the source that ``graph.py`` is generated from\.",
-        "the synchronous API, generated from ``aio.py``.",
-    ),
-    (r"Safe to share between tasks\.", "Safe to share between threads."),
-    (
-        r"The Neo4j store for asyncio, and the source that ``store.py`` is generated from\.",
-        "The Neo4j store, generated from ``aio_store.py``.",
-    ),
-    (
-        r"A graph in a Neo4j 5 database \(5.26 LTS or 2025.x\), for asyncio\.",
-        "A graph in a Neo4j 5 database (5.26 LTS or 2025.x).",
-    ),
-    (r"\bAsyncNeo4jStore\b", "Neo4jStore"),
-    (r"\bAsyncGraphDatabase\b", "GraphDatabase"),
-    (r"\bAsyncDriver\b", "Driver"),
-    (r"\bAsyncManagedTransaction\b", "ManagedTransaction"),
-    (r"\bAsyncRetrying\b", "Retrying"),
-    (r"\baiter_pages\b", "iter_pages"),
-    (r"\baiter_cursor\b", "iter_cursor"),
+    # AsyncMemoryGraph -> MemoryGraph, _AsyncWriteMethods -> _WriteMethods, AsyncIterator -> Iterator.
+    (r"\b(_?)Async(?=[A-Z])", r"\1"),
+    # aiter_pages -> iter_pages, aclose -> close, astream -> stream; __aenter__ -> __enter__.
+    (r"\ba(iter_\w+|close|stream)\b", r"\1"),
+    (r"\b__a(enter|exit)__\b", r"__\1__"),
     (r"Awaitable\[(\w+)\]", r"\1"),
     (r"Awaitable, ", ""),
-    (r"\bAsyncMemoryGraph\b", "MemoryGraph"),
-    (r"\bAsync(Batch|BufferedWriter)\b", r"\1"),
-    (r'on_full: OnFull = "raise"', 'on_full: OnFull = "block"'),
-    (r"\bAsyncQuery\b", "Query"),
-    (r"\b_AsyncTemplateMethods\b", "_TemplateMethods"),
-    (r"from \.aio_templates import", "from .graph_templates import"),
-    (r"\b_AsyncWriteMethods\b", "_WriteMethods"),
-    (r"\b_AsyncTraversalMethods\b", "_TraversalMethods"),
-    (r"from \.aio_traversal import", "from .graph_traversal import"),
-    (r"the source ``graph_traversal.py`` is generated from\.", "generated from ``aio_traversal.py``."),
-    (r"from \.aio_writes import", "from .graph_writes import"),
-    (r"the source ``graph_writes.py`` is generated from\.", "generated from ``aio_writes.py``."),
-    (r"the source ``graph_templates.py`` is generated from\.", "generated from ``aio_templates.py``."),
-    (r"\.astream\(", ".stream("),
-    (r"\bAsyncGraphStore\b", "GraphStore"),
-    (r"\bAsyncSQLiteStore\b", "SQLiteStore"),
-    (r"\bAsyncIterator\b", "Iterator"),
-    (r"\b__aenter__\b", "__enter__"),
-    (r"\b__aexit__\b", "__exit__"),
-    (r"\baclose\b", "close"),
-    (r"\basync def\b", "def"),
-    (r"\basync for\b", "for"),
-    (r"\basync with\b", "with"),
+    (r"\basync (def|for|with)\b", r"\1"),
     (r"\bawait ", ""),
 ]
 
@@ -99,21 +55,31 @@ def unasync(text: str, used: set[int]) -> str:
     return "".join(lines)
 
 
+def sources() -> Iterator[tuple[Path, Path]]:
+    """Every async source, with the path of its twin."""
+    for tree in TREES:
+        for folder, twin in FOLDERS.items():
+            for path in sorted((ROOT / tree).rglob(f"{folder}/*.py")):
+                if path.read_text().startswith(MARKER):
+                    yield path, path.parent.parent / twin / path.name
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a generated file is stale")
     args = parser.parse_args()
     used: set[int] = set()
     stale = []
-    for source, target in FILES:
-        text = (ROOT / source).read_text()
-        if not text.startswith(MARKER):
-            print(f"{source} must start with the line {MARKER.strip()!r}", file=sys.stderr)
-            return 1
-        generated = HEADER.format(source=source) + unasync(text.removeprefix(MARKER), used)
-        path = ROOT / target
+    pairs = list(sources())
+    if not pairs:
+        print("no async sources found", file=sys.stderr)
+        return 1
+    for source, target in pairs:
+        text = source.read_text()
+        generated = HEADER.format(source=source.relative_to(ROOT)) + unasync(text.removeprefix(MARKER), used)
+        path = target
         if not path.exists() or path.read_text() != generated:
-            stale.append(target)
+            stale.append(str(target.relative_to(ROOT)))
             if not args.check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(generated)

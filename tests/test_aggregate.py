@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llm_memory_graph import InvalidInputError
-from llm_memory_graph._codec import to_micros
 from llm_memory_graph.spec import AggregateRow, GroupBy, NodeFilter, Order, Range, RangeField
 from llm_memory_graph.stores._aggregate import (
     PERCENTILES,
@@ -23,6 +22,7 @@ from llm_memory_graph.stores._aggregate import (
     nearest_rank,
     population,
 )
+from llm_memory_graph.stores.codec import to_micros
 from llm_memory_graph.stores.neo4j._compose import aggregate_query
 
 _METRICS = [f for f in AggregateRow.model_fields if f != "group"]

@@ -9,8 +9,8 @@ import pytest
 
 from llm_memory_graph.spec import AggregateRow, GroupBy, NodeFilter
 from llm_memory_graph.stores._aggregate import population
-from llm_memory_graph.stores._sqlite_aggregate import aggregate_statement
 from llm_memory_graph.stores.sqlite import SQLiteStore
+from llm_memory_graph.stores.sqlite._aggregate import aggregate_statement
 
 #: A bare scan of a stored table (scans of the statement's own CTEs are expected).
 _TABLE_SCAN = re.compile(r"\bSCAN (nodes|edges|node_meta|n|e|m|x|f|r|g|i)\b(?! USING)")

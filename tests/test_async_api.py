@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph import AsyncMemoryGraph, AsyncSQLiteStore, GraphClosedError, NodeFilter, SQLiteStore
-from llm_memory_graph.stores._threaded import AsyncThreadedStore
+from llm_memory_graph.stores.sqlite._threaded import AsyncThreadedStore
 
 
 async def test_store_calls_run_on_a_worker_thread_not_the_event_loop(db_path: Path) -> None:

@@ -21,9 +21,9 @@ from llm_memory_graph import (
     Prompt,
     UsageError,
 )
-from llm_memory_graph._batch import Records, plan_chunks
-from llm_memory_graph._ids import new_id
+from llm_memory_graph.recording.batch import Records, plan_chunks
 from llm_memory_graph.schema import Edge, Generates, Node
+from llm_memory_graph.schema_ids import new_id
 
 
 @pytest.fixture

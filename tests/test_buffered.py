@@ -32,7 +32,7 @@ from llm_memory_graph import (
     NodeType,
     Prompt,
 )
-from llm_memory_graph._buffer import _collect_young_here
+from llm_memory_graph.recording.buffer import _collect_young_here
 
 #: A writer that never writes on its own: it waits an hour, and its chunk is never full.
 IDLE = {"max_delay": 3600.0, "chunk_size": 100_000}
@@ -362,7 +362,7 @@ def test_async_writer_writes_its_queue_when_the_event_loop_shuts_down(db_path: P
 
 
 def test_the_writer_class_is_exported_for_annotations() -> None:
-    assert BufferedWriter.__module__ == "llm_memory_graph._buffer"
+    assert BufferedWriter.__module__ == "llm_memory_graph.recording.buffer"
 
 
 @pytest.fixture

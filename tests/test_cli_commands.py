@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from llm_memory_graph import MemoryGraph
-from llm_memory_graph._cli_common import meta_value
-from llm_memory_graph._demo import DemoResult, record_demo
 from llm_memory_graph.cli import cli
+from llm_memory_graph.cli.common import meta_value
+from llm_memory_graph.demo import DemoResult, record_demo
 from tests._cli import run_cli
 
 _UNKNOWN_ID = "00000000-0000-7000-8000-000000000000"

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from llm_memory_graph import MemoryGraph
-from llm_memory_graph._cli_report import parse_by, report, report_table
 from llm_memory_graph.cli import cli
+from llm_memory_graph.cli.report import parse_by, report, report_table
 from llm_memory_graph.spec import AggregateRow, GroupBy
 from tests._cli import run_cli
 

@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph import InvalidInputError, MemoryGraph
-from llm_memory_graph._demo import record_demo
-from llm_memory_graph._export import _STYLES, _layout, to_dot, to_html, to_mermaid
+from llm_memory_graph.demo import record_demo
 from llm_memory_graph.schema import (
     EDGE_RULES,
     Agent,
@@ -51,6 +50,7 @@ from llm_memory_graph.schema import (
     Triggers,
 )
 from llm_memory_graph.spec import Lineage, Subgraph
+from llm_memory_graph.views.export import _STYLES, _layout, to_dot, to_html, to_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -708,7 +708,7 @@ def test_exports_do_not_depend_on_the_hash_seed() -> None:
     program = (
         "import hashlib\n"
         "from tests.test_export import _three_nodes\n"
-        "from llm_memory_graph._export import to_dot, to_html, to_mermaid\n"
+        "from llm_memory_graph.views.export import to_dot, to_html, to_mermaid\n"
         "s = _three_nodes()\n"
         "print(hashlib.sha256((to_mermaid(s) + to_dot(s) + to_html(s)).encode()).hexdigest())\n"
     )

@@ -52,7 +52,7 @@ def _calls() -> list[tuple[str, str, set[str] | None]]:
     ``None`` for the keywords means the call passes ``**params`` built elsewhere.
     """
     found = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue

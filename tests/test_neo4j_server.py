@@ -12,7 +12,7 @@ import pytest
 from llm_memory_graph import EdgeType, MemoryGraph, Prompt
 from llm_memory_graph.schema import DependsOn
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
-from llm_memory_graph.stores.neo4j import store as store_module
+from llm_memory_graph.stores.neo4j._sync import store as store_module
 from tests._neo4j import clear
 
 

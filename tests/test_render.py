@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from llm_memory_graph import _render as render
 from llm_memory_graph.schema import (
     Agent,
     Completion,
@@ -35,6 +34,7 @@ from llm_memory_graph.schema import (
     Triggers,
 )
 from llm_memory_graph.spec import Lineage, Page, Stats
+from llm_memory_graph.views import text as render
 
 
 def _lineage(root: Node, nodes: Sequence[Node], edges: Sequence[Edge], direction: str = "up") -> Lineage:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph import MemoryGraph, StoreTimeoutError
-from llm_memory_graph.stores._retry import RetryPolicy
+from llm_memory_graph.stores.retry import RetryPolicy
 from llm_memory_graph.stores.sqlite import SQLiteStore
 
 

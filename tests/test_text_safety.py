@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llm_memory_graph import InvalidInputError, Prompt
-from llm_memory_graph._render import visible
 from llm_memory_graph.schema import validating
+from llm_memory_graph.views.text import visible
 
 _SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from llm_memory_graph import InvalidInputError, MemoryGraph
-from llm_memory_graph._ids import new_id
 from llm_memory_graph.schema import (
     PLAIN_EDGES,
     Contains,
@@ -29,9 +28,10 @@ from llm_memory_graph.schema import (
     Prompt,
     References,
 )
-from llm_memory_graph.stores import _sqlite_sql as sql
-from llm_memory_graph.stores._sqlite_rows import edge_data
-from llm_memory_graph.stores._upsert import (
+from llm_memory_graph.schema_ids import new_id
+from llm_memory_graph.stores.sqlite import _sql as sql
+from llm_memory_graph.stores.sqlite._rows import edge_data
+from llm_memory_graph.stores.upsert import (
     ConversationState,
     ExistingNode,
     KeptEdge,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_memory_graph._when import UNITS, parse_when
+from llm_memory_graph.when import UNITS, parse_when
 
 NOW = datetime(2026, 3, 8, 12, 30, 15, tzinfo=UTC)
 

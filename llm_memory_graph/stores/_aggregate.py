@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from .._codec import from_micros
 from ..errors import InvalidInputError
 from ..schema import NodeType
 from ..spec import AggregateRow, GroupBy, NodeFilter, Order
+from .codec import from_micros
 
 __all__ = [
     "COST_DIGITS",

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .._codec import encode_cursor, encode_rank_cursor, encode_sequence_cursor
 from ..errors import InvalidInputError
 from ..schema import EDGE_RULES, ITEM_TYPES, LINEAGE_EDGE_TYPES, Direction, Edge, EdgeType, Node
 from ..spec import CursorList, Neighbor, Neighbors, NodeFilter, NodeList, Page
+from .codec import encode_cursor, encode_rank_cursor, encode_sequence_cursor
 
 __all__ = [
     "MAX_BOUND",

@@ -25,7 +25,7 @@ from ..spec import (
     Subgraph,
 )
 from ._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT
-from ._retry import RetryHook
+from .retry import RetryHook
 
 __all__ = ["AsyncGraphStore", "GraphStore"]
 

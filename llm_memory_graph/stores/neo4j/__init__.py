@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from ._connection import Neo4jSettings, RetryPolicy, is_neo4j_uri
 
 if TYPE_CHECKING:
-    from .aio_store import AsyncNeo4jStore
-    from .store import Neo4jStore
+    from ._async.store import AsyncNeo4jStore
+    from ._sync.store import Neo4jStore
 
 __all__ = ["AsyncNeo4jStore", "Neo4jSettings", "Neo4jStore", "RetryPolicy", "is_neo4j_uri"]
 
-_LAZY = {"AsyncNeo4jStore": ".aio_store", "Neo4jStore": ".store"}
+_LAZY = {"AsyncNeo4jStore": "._async.store", "Neo4jStore": "._sync.store"}
 
 
 def __getattr__(name: str) -> Any:

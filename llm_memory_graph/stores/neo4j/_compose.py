@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from ..._codec import meta_value
 from ...spec import NodeFilter
+from ..codec import meta_value
 from ._queries import cypher_folder, parameters_used
 from ._records import meta_kv
 from ._rows import filter_parameters

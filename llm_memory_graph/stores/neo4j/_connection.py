@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ...errors import InvalidInputError
-from .._retry import RetryPolicy
+from ..retry import RetryPolicy
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jSettings", "RetryPolicy", "is_neo4j_uri"]
 

@@ -28,7 +28,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..._codec import meta_value
 from ...schema import Edge as EdgeModel
 from ...schema import (
     EdgeBase,
@@ -41,7 +40,8 @@ from ...schema import (
     parse_edge,
     parse_node,
 )
-from .._upsert import KeptEdge
+from ..codec import meta_value
+from ..upsert import KeptEdge
 
 __all__ = [
     "INTERNAL_PROPERTIES",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from ..._codec import meta_value
-from ..._textquery import parse_text_query
 from ...errors import InvalidInputError
 from ...schema import ITEM_TYPES, ONE_PER_PAIR_EDGE_TYPES, Edge, EdgeType, Node, NodeType
 from ...spec import NodeFilter, RangeField
-from .._upsert import ConversationState, KeptEdge
+from ...text_search import parse_text_query
+from ..codec import meta_value
+from ..upsert import ConversationState, KeptEdge
 from ._records import edge_properties, kept_edge_properties, meta_kv, node_properties
 
 __all__ = [

@@ -27,7 +27,7 @@ import neo4j
 
 from ...errors import ConstraintError, MigrationError
 from ._queries import Migration, migrations
-from .store import Neo4jStore
+from ._sync.store import Neo4jStore
 
 __all__ = ["MigrationState", "Migrator"]
 

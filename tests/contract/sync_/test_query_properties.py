@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llm_memory_graph import MemoryGraph, Node
-from llm_memory_graph._codec import meta_value
+from llm_memory_graph.stores.codec import meta_value
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 PROVIDERS = ["openai", "anthropic", None]

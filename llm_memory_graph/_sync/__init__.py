@@ -1,0 +1,1 @@
+"""The synchronous facade, ``MemoryGraph``, generated from ``_async/`` by ``scripts/unasync.py``."""

@@ -1,0 +1,432 @@
+# Generated from llm_memory_graph/_async/templates.py by scripts/unasync.py; do not edit.
+"""The prompt-template methods of ``MemoryGraph``.
+
+Templates are graph citizens: a ``PromptTemplate`` node per name, an immutable
+``TemplateVersion`` per published text (numbered 1, 2, 3 ... by the store; identical text
+returns the existing version), ``LABELS`` edges for label moves (the edges are the
+history, so ``as_of=`` answers "which version was production then?"), ``INHERITS`` to a
+parent version, and ``INSTANTIATES`` from every prompt rendered from a version, carrying
+the variables used — so completions, tool calls and feedback that follow are reachable
+from the version, and versions can be compared on what they produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import JsonValue
+
+from ..arguments import NodeRef
+from ..errors import ConstraintError, InvalidInputError, TemplateInheritanceError, TemplateNotFoundError
+from ..recording.builders import build_prompt
+from ..schema import (
+    Edge,
+    EdgeType,
+    Instantiates,
+    Labels,
+    Node,
+    NodeType,
+    Prompt,
+    PromptTemplate,
+    TemplateVersion,
+    VariableSpec,
+    validating,
+)
+from ..spec import GroupBy, Neighbor, Page, TemplateVersionInfo, VersionStats
+from ..templates.rendering import (
+    DEFAULT_LIMITS,
+    TemplateLimits,
+    content_hash,
+    infer_variables,
+    parse_version_number,
+    render,
+    unified_diff,
+    validate_variables,
+)
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from ..query import Query
+    from ..stores.base import GraphStore
+
+__all__ = ["_TemplateMethods"]
+
+#: Longest chain of parent versions followed before giving up.
+MAX_INHERITANCE = 32
+
+
+class _TemplateMethods:
+    """Template methods, mixed into ``MemoryGraph``."""
+
+    #: The bounds every parse and render of a template stays within, unless a call
+    #: passes its own ``limits=``; set it to raise them for this graph.
+    template_limits: TemplateLimits = DEFAULT_LIMITS
+
+    if TYPE_CHECKING:  # what the methods use of the graph they are mixed into
+
+        @property
+        def store(self) -> GraphStore: ...
+
+        def query(self) -> Query: ...
+
+        def find(self, *, types: NodeType, name: str, limit: int) -> Page: ...
+
+        def get(self, node_id: str) -> Node: ...
+
+        def add(self, nodes: Sequence[Node] = (), edges: Sequence[Edge] = ()) -> list[Node]: ...
+
+        def iter_neighbors(
+            self,
+            node: NodeRef,
+            *,
+            direction: str = "both",
+            edge_types: Iterable[EdgeType | str] | None = None,
+            batch_size: int = 1000,
+        ) -> Iterator[Neighbor]: ...
+
+        def _add_one(self, node: Node, edges: Sequence[Edge] = ()) -> Node: ...
+
+        def _invalidating(self) -> AbstractContextManager[None]: ...
+
+    def publish_template(
+        self,
+        name: str,
+        body: str,
+        *,
+        variables: Iterable[VariableSpec | Mapping[str, Any]] | None = None,
+        parent: int | str | None = None,
+        message: str | None = None,
+        author: str | None = None,
+        semver: str | None = None,
+        label: str | None = None,
+        description: str | None = None,
+        limits: TemplateLimits | None = None,
+    ) -> TemplateVersion:
+        """Publish a version of the template ``name`` (made on first use) and return it.
+
+        Publishing text identical to an existing version (same text, variables and parent)
+        returns that version instead of a new one.
+
+        :param variables: typed specs (name, type, required, default, description); by
+            default every variable the text uses, as a required string.
+        :param parent: a version of the same template this one extends (``3`` or ``"v3"``),
+            or the id of any template version; the text then says ``{% extends "parent" %}``.
+        :param message: why this version exists, like a commit message.
+        :param label: move this label (say ``"staging"``) to the version, in the same
+            transaction as the publication: both happen, or neither does.
+        :param limits: the bounds of finding the variables the text uses (which runs
+            Jinja's compiler); by default ``template_limits``.
+        :raises TemplateRenderError: if the text is not valid Jinja or passes a bound.
+        """
+        with validating("template"):
+            specs = (
+                infer_variables(body, limits=limits or self.template_limits)
+                if variables is None
+                else [VariableSpec.model_validate(v) for v in variables]
+            )
+            template = self._template_node(name, create=True, description=description)
+            parent_id = None if parent is None else (self._version_of(template, parent)).id
+            draft = TemplateVersion(
+                template_id=template.id,
+                body=body,
+                variables=specs,
+                message=message,
+                author=author,
+                semver=semver,
+                content_hash=content_hash(body, specs, parent_id),
+            )
+        with validating("label"):
+            move = (
+                None
+                if label is None
+                else Labels(
+                    source_id=template.id, target_id=draft.id, label=label, actor=author, reason=message
+                )
+            )
+        with self._invalidating():  # one transaction: the version is published with its label or not at all
+            version, _ = self.store.publish_version(draft, parent_id=parent_id, label=move)
+        return version
+
+    def template_versions(self, name: str) -> list[TemplateVersion]:
+        """Return every version of a template, oldest first."""
+        template = self._template_node(name)
+        found = [
+            n
+            for n in self.query().types(NodeType.TEMPLATE_VERSION).template(template).stream()
+            if isinstance(n, TemplateVersion)
+        ]
+        return sorted(found, key=lambda v: v.version or 0)
+
+    def get_template_version(
+        self,
+        name: str,
+        *,
+        version: int | str | None = None,
+        label: str | None = None,
+        as_of: datetime | None = None,
+    ) -> TemplateVersion:
+        """Return one version: by number (``3`` or ``"v3"``), by the version a label points
+        at (now, or ``as_of`` a moment in the past), or the newest when neither is given.
+
+        :raises TemplateNotFoundError: if there is no such template, version or label.
+        """
+        if version is not None and label is not None:
+            raise InvalidInputError("give a version or a label, not both", field="version")
+        template = self._template_node(name)
+        if label is not None:
+            moves = [
+                m for m in self.label_history(name, label) if as_of is None or m.created_at <= as_of
+            ]
+            if not moves:
+                when = "" if as_of is None else f" at {as_of.isoformat()}"
+                raise TemplateNotFoundError(name, f"label {label!r}{when}")
+            return self._version_of(template, moves[-1].target_id)
+        if version is not None:
+            return self._version_of(template, version)
+        versions = self.template_versions(name)
+        if not versions:
+            raise TemplateNotFoundError(name, "version")
+        return versions[-1]
+
+    def move_label(
+        self,
+        name: str,
+        label: str,
+        version: int | str,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> Labels:
+        """Point ``label`` at a version; the move is recorded (when, by whom, why), so a
+        rollback is just another move.
+        """
+        template = self._template_node(name)
+        target = self._version_of(template, version)
+        with validating("label"):
+            move = Labels(source_id=template.id, target_id=target.id, label=label, actor=actor, reason=reason)
+        self.add(edges=[move])
+        return move
+
+    def label_history(self, name: str, label: str | None = None) -> list[Labels]:
+        """Return the moves of one label (or of all), oldest first."""
+        template = self._template_node(name)
+        moves = [
+            n.edge
+            for n in self.iter_neighbors(template, direction="out", edge_types=[EdgeType.LABELS])
+            if isinstance(n.edge, Labels) and (label is None or n.edge.label == label)
+        ]
+        return sorted(moves, key=lambda m: (m.created_at, m.id))
+
+    def template_history(self, name: str) -> list[TemplateVersionInfo]:
+        """Return every version with who published it, when and why, and its current labels."""
+        current: dict[str, str] = {}
+        for move in self.label_history(name):
+            current[move.label] = move.target_id
+        return [
+            TemplateVersionInfo(
+                version=v, labels=sorted(label for label, vid in current.items() if vid == v.id)
+            )
+            for v in self.template_versions(name)
+        ]
+
+    def diff_versions(self, name: str, old: int | str, new: int | str) -> str:
+        """Return a unified diff of two versions' text."""
+        template = self._template_node(name)
+        return unified_diff(
+            self._version_of(template, old), self._version_of(template, new), name=name
+        )
+
+    def render_template(
+        self,
+        name: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        version: int | str | None = None,
+        label: str | None = None,
+        limits: TemplateLimits | None = None,
+    ) -> str:
+        """Render a version with ``variables``, recording nothing.
+
+        :param limits: the bounds of this render; by default ``template_limits``.
+        :raises TemplateRenderError: if a variable is missing, unknown or ill-typed, or the
+            template fails or passes a bound.
+        """
+        chosen = self.get_template_version(name, version=version, label=label)
+        text, _ = self._render(name, chosen, variables or {}, limits)
+        return text
+
+    def render_prompt(
+        self,
+        name: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        version: int | str | None = None,
+        label: str | None = None,
+        conversation: NodeRef | None = None,
+        agent: NodeRef | None = None,
+        role: str = "user",
+        triggered_by: NodeRef | None = None,
+        depends_on: Iterable[NodeRef] = (),
+        metadata: Mapping[str, JsonValue] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+        limits: TemplateLimits | None = None,
+    ) -> Prompt:
+        """Render a version and record the result as a prompt that INSTANTIATES it, with
+        the variables used, so what follows the prompt is traceable to the version.
+
+        :param triggered_by: the tool call whose result prompted it (a TRIGGERS edge), as
+            for ``add_prompt``.
+        :param depends_on: earlier items whose output it uses (DEPENDS_ON edges), as for
+            ``add_prompt``.
+        :param limits: the bounds of this render; by default ``template_limits``.
+        :raises TemplateRenderError: if a variable is missing, unknown or ill-typed, or the
+            template fails or passes a bound; nothing is recorded.
+        """
+        chosen = self.get_template_version(name, version=version, label=label)
+        text, used = self._render(name, chosen, variables or {}, limits)
+        prompt, edges = build_prompt(
+            text,
+            conversation=conversation,
+            agent=agent,
+            role=role,
+            triggered_by=triggered_by,
+            depends_on=depends_on,
+            token_count=None,
+            user_id=None,
+            metadata=metadata,
+            id=id,
+            created_at=created_at,
+        )
+        with validating("prompt"):
+            edges.append(Instantiates(source_id=prompt.id, target_id=chosen.id, variables=used))
+        return self._add_one(prompt, edges)  # type: ignore[return-value]
+
+    def compare_versions(
+        self,
+        name: str,
+        *versions: int | str,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+    ) -> list[VersionStats]:
+        """Compare versions (A/B) on what their prompts led to: uses, completion latency
+        p50/p95, tokens, cost, feedback average and count, and error rate.
+
+        :param since: only prompts and completions from then on (a datetime, ``"7d"`` ...).
+        """
+        template = self._template_node(name)
+        chosen = [self._version_of(template, v) for v in versions]
+        query = self.query().types(NodeType.COMPLETION)
+        if since is not None:
+            query = query.since(since)
+        if until is not None:
+            query = query.until(until)
+        rows = {
+            r.group[GroupBy.TEMPLATE_VERSION]: r for r in query.report(by=[GroupBy.TEMPLATE_VERSION])
+        }
+        stats = []
+        for v in chosen:
+            users = [
+                u for u in self.iter_neighbors(v, direction="in", edge_types=[EdgeType.INSTANTIATES])
+            ]
+            uses = sum(
+                1
+                for u in users
+                if (query.spec.since is None or u.node.created_at >= query.spec.since)
+                and (query.spec.until is None or u.node.created_at < query.spec.until)
+            )
+            row = rows.get(v.id)
+            stats.append(
+                VersionStats(
+                    version=v.version or 0,
+                    version_id=v.id,
+                    uses=uses,
+                    completions=row.completions if row else 0,
+                    errors=row.errors if row else 0,
+                    error_rate=row.error_rate if row and row.completions else None,
+                    latency_p50_ms=row.latency_p50_ms if row else None,
+                    latency_p95_ms=row.latency_p95_ms if row else None,
+                    input_tokens=row.input_tokens if row else 0,
+                    output_tokens=row.output_tokens if row else 0,
+                    total_tokens=row.total_tokens if row else 0,
+                    cost_usd=row.cost_usd if row else 0.0,
+                    feedback_count=row.feedback_count if row else 0,
+                    feedback_avg=row.feedback_avg if row else None,
+                )
+            )
+        return stats
+
+    # ------------------------------------------------------------ helpers
+
+    def _template_node(
+        self, name: str, *, create: bool = False, description: str | None = None
+    ) -> PromptTemplate:
+        found = self.find(types=NodeType.PROMPT_TEMPLATE, name=name, limit=1)
+        if found.items:
+            return found.items[0]  # type: ignore[return-value]
+        if not create:
+            raise TemplateNotFoundError(name)
+        with validating("template"):
+            template = PromptTemplate(name=name, description=description)
+        try:
+            return self._add_one(template)  # type: ignore[return-value]
+        except ConstraintError:  # another publisher made it first: names are unique
+            found = self.find(types=NodeType.PROMPT_TEMPLATE, name=name, limit=1)
+            if not found.items:
+                raise
+            return found.items[0]  # type: ignore[return-value]
+
+    def _version_of(self, template: PromptTemplate, ref: int | str) -> TemplateVersion:
+        """A version of ``template`` by number (``3``, ``"v3"``) or by id."""
+        if isinstance(ref, str) and len(ref) == 36:
+            node = self.get(ref)
+            if not isinstance(node, TemplateVersion):
+                raise InvalidInputError(f"{ref} is a {node.type}, not a TemplateVersion", field="version")
+            return node
+        try:
+            number = parse_version_number(ref)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc), field="version") from exc
+        for v in self.template_versions(template.name):
+            if v.version == number:
+                return v
+        raise TemplateNotFoundError(template.name, f"version v{number}")
+
+    def _chain(self, version: TemplateVersion) -> list[TemplateVersion]:
+        """The version and its parents, child first, read from the INHERITS edges."""
+        chain = [version]
+        while True:
+            parents = [
+                n.node
+                for n in self.iter_neighbors(chain[-1], direction="out", edge_types=[EdgeType.INHERITS])
+                if isinstance(n.node, TemplateVersion)
+            ]
+            if not parents:
+                return chain
+            if len(parents) > 1:
+                raise TemplateInheritanceError("it has more than one parent version", version_id=chain[-1].id)
+            if any(p.id == parents[0].id for p in chain):
+                raise TemplateInheritanceError(
+                    "its chain of parents loops back on itself", version_id=version.id
+                )
+            if len(chain) >= MAX_INHERITANCE:
+                raise TemplateInheritanceError(
+                    f"its chain of parents is longer than {MAX_INHERITANCE}", version_id=version.id
+                )
+            chain.append(parents[0])
+
+    def _render(
+        self,
+        name: str,
+        version: TemplateVersion,
+        variables: Mapping[str, Any],
+        limits: TemplateLimits | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        label = f"{name}@v{version.version}"
+        chain = self._chain(version)
+        specs = {s.name: s for v in reversed(chain) for s in v.variables}  # a child's spec wins
+        used = validate_variables(list(specs.values()), variables, template=label)
+        return render(chain, used, template=label, limits=limits or self.template_limits), used
