@@ -30,7 +30,7 @@ from workload import Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph.schema import utcnow
-from llm_memory_graph.schema_ids import new_id
+from llm_memory_graph.schema.ids import new_id
 from llm_memory_graph.stores.neo4j import Neo4jSettings, Neo4jStore
 from llm_memory_graph.stores.neo4j._compose import Composed
 from llm_memory_graph.stores.neo4j.migrate import Migrator

@@ -23,7 +23,7 @@ from llm_memory_graph import (
 )
 from llm_memory_graph.recording.batch import Records, plan_chunks
 from llm_memory_graph.schema import Edge, Generates, Node
-from llm_memory_graph.schema_ids import new_id
+from llm_memory_graph.schema.ids import new_id
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llm_memory_graph.errors import InvalidCursorError
-from llm_memory_graph.schema_ids import is_uuid7, new_id, uuid7_time
+from llm_memory_graph.schema.ids import is_uuid7, new_id, uuid7_time
 from llm_memory_graph.stores.codec import decode_cursor, encode_cursor, from_micros, meta_value, to_micros
 
 aware = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC))

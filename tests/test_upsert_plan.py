@@ -28,7 +28,7 @@ from llm_memory_graph.schema import (
     Prompt,
     References,
 )
-from llm_memory_graph.schema_ids import new_id
+from llm_memory_graph.schema.ids import new_id
 from llm_memory_graph.stores.sqlite import _sql as sql
 from llm_memory_graph.stores.sqlite._rows import edge_data
 from llm_memory_graph.stores.upsert import (
