@@ -23,7 +23,7 @@ from llm_memory_graph import (
 from llm_memory_graph.schema import DependsOn, Direction, EdgeType
 from llm_memory_graph.stores._common import lineage_steps
 from llm_memory_graph.stores.sqlite import _sql as sql
-from llm_memory_graph.stores.sqlite.store import _translate
+from llm_memory_graph.stores.sqlite._connections import _translate
 
 
 def test_opening_creates_a_wal_file_with_a_schema_version(db_path: Path) -> None:
