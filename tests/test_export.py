@@ -50,7 +50,8 @@ from llm_memory_graph.schema import (
     Triggers,
 )
 from llm_memory_graph.spec import Lineage, Subgraph
-from llm_memory_graph.views.export import _STYLES, _layout, to_dot, to_html, to_mermaid
+from llm_memory_graph.views.export import _STYLES, to_dot, to_html, to_mermaid
+from llm_memory_graph.views.layout import lay_out
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -577,7 +578,7 @@ def test_html_policy_forbids_any_load_and_allows_only_its_own_script(demo_lineag
 
 def test_html_places_boxes_where_the_layout_says(demo_lineage: Lineage) -> None:
     ids = [n.id for n in demo_lineage.nodes]
-    layout = _layout(ids, [(a, b) for a, b, _ in _flows(demo_lineage)])
+    layout = lay_out(ids, [(a, b) for a, b, _ in _flows(demo_lineage)])
     page = _Page(to_html(demo_lineage))
     placed = [a["transform"] for a in page.having("g", "node")]
     assert placed == [f"translate({layout.boxes[i].x},{layout.boxes[i].y})" for i in ids]
@@ -629,7 +630,7 @@ def test_html_lays_out_300_nodes_without_overlapping_boxes(memory_graph: MemoryG
     lineage = memory_graph.lineage(_tree_of_300(memory_graph))
     assert len(lineage.nodes) == 300
     ids = [n.id for n in lineage.nodes]
-    layout = _layout(ids, [(a, b) for a, b, _ in _flows(lineage)])
+    layout = lay_out(ids, [(a, b) for a, b, _ in _flows(lineage)])
     _assert_no_overlap([(b.x, b.y, b.width, b.height, b.layer) for b in layout.boxes.values()])
     page = _Page(to_html(lineage))
     assert len(page.having("g", "node")) == 300
@@ -638,7 +639,7 @@ def test_html_lays_out_300_nodes_without_overlapping_boxes(memory_graph: MemoryG
 
 def test_layout_puts_every_input_left_of_what_it_fed(demo_lineage: Lineage) -> None:
     flows = [(a, b) for a, b, _ in _flows(demo_lineage)]
-    layout = _layout([n.id for n in demo_lineage.nodes], flows)
+    layout = lay_out([n.id for n in demo_lineage.nodes], flows)
     assert not layout.back
     assert all(layout.boxes[a].layer < layout.boxes[b].layer for a, b in flows)
     _assert_no_overlap([(b.x, b.y, b.width, b.height, b.layer) for b in layout.boxes.values()])
@@ -646,7 +647,7 @@ def test_layout_puts_every_input_left_of_what_it_fed(demo_lineage: Lineage) -> N
 
 def test_layout_routes_long_edges_between_boxes_not_through_them(demo_lineage: Lineage) -> None:
     flows = [(a, b) for a, b, _ in _flows(demo_lineage)]
-    layout = _layout([n.id for n in demo_lineage.nodes], flows)
+    layout = lay_out([n.id for n in demo_lineage.nodes], flows)
     for a, b in flows:
         route, start, end = layout.routes[(a, b)], layout.boxes[a], layout.boxes[b]
         assert route[0][0] == start.x + start.width
@@ -662,7 +663,7 @@ def test_layout_routes_long_edges_between_boxes_not_through_them(demo_lineage: L
 
 def test_layout_spreads_the_arrows_that_reach_one_box(demo_lineage: Lineage) -> None:
     flows = [(a, b) for a, b, _ in _flows(demo_lineage)]
-    layout = _layout([n.id for n in demo_lineage.nodes], flows)
+    layout = lay_out([n.id for n in demo_lineage.nodes], flows)
     arriving: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for a, b in flows:
         arriving[b].append(layout.routes[(a, b)][-1])
@@ -673,7 +674,7 @@ def test_layout_spreads_the_arrows_that_reach_one_box(demo_lineage: Lineage) -> 
 
 def test_layout_breaks_a_cycle_by_drawing_one_edge_backwards(cycle_lineage: Lineage) -> None:
     flows = [(a, b) for a, b, _ in _flows(cycle_lineage)]
-    layout = _layout([n.id for n in cycle_lineage.nodes], flows)
+    layout = lay_out([n.id for n in cycle_lineage.nodes], flows)
     assert len(layout.back) == 1
     (a, b) = next(iter(layout.back))
     assert layout.boxes[a].layer > layout.boxes[b].layer
@@ -682,12 +683,12 @@ def test_layout_breaks_a_cycle_by_drawing_one_edge_backwards(cycle_lineage: Line
 
 def test_layout_lays_out_a_long_chain_without_recursion() -> None:
     ids = [f"node-{i}" for i in range(3000)]
-    layout = _layout(ids, list(itertools.pairwise(ids)))
+    layout = lay_out(ids, list(itertools.pairwise(ids)))
     assert [layout.boxes[i].layer for i in ids] == list(range(3000))
 
 
 def test_layout_of_nothing_is_an_empty_canvas() -> None:
-    layout = _layout([], [])
+    layout = lay_out([], [])
     assert layout.boxes == {}
     assert layout.routes == {}
 
