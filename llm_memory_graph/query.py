@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Protocol, Self
 
 from .arguments import NodeRef, ref_id
 from .errors import InvalidInputError
@@ -37,20 +37,57 @@ from .schema import MetadataScalar, Node, NodeType, utcnow, validating
 from .spec import AggregateRow, GroupBy, NodeFilter, Order, Page, Range, RangeField
 from .when import parse_when
 
-if TYPE_CHECKING:
-    from ._async.graph import AsyncMemoryGraph
-    from ._sync.graph import MemoryGraph
-
-__all__ = ["AsyncQuery", "Query"]
+__all__ = ["AsyncQuery", "AsyncQueryRunner", "Query", "QueryRunner"]
 
 When = datetime | timedelta | str
+
+
+class QueryRunner(Protocol):
+    """What a ``Query`` runs its spec on: ``MemoryGraph.query()`` passes the graph's reads,
+    cached and measured like every other read."""
+
+    def page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
+        """One page of the matches after ``cursor``."""
+        ...
+
+    def stream(self, spec: NodeFilter, batch_size: int) -> Iterator[Node]:
+        """Every match, one batch in memory at a time."""
+        ...
+
+    def count(self, spec: NodeFilter) -> int:
+        """How many nodes match."""
+        ...
+
+    def aggregate(self, spec: NodeFilter, by: tuple[GroupBy, ...]) -> list[AggregateRow]:
+        """Totals of the matching completions, one row per group."""
+        ...
+
+
+class AsyncQueryRunner(Protocol):
+    """What an ``AsyncQuery`` runs its spec on; see ``QueryRunner``."""
+
+    async def page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
+        """One page of the matches after ``cursor``."""
+        ...
+
+    def stream(self, spec: NodeFilter, batch_size: int) -> AsyncIterator[Node]:
+        """Every match, one batch in memory at a time."""
+        ...
+
+    async def count(self, spec: NodeFilter) -> int:
+        """How many nodes match."""
+        ...
+
+    async def aggregate(self, spec: NodeFilter, by: tuple[GroupBy, ...]) -> list[AggregateRow]:
+        """Totals of the matching completions, one row per group."""
+        ...
 
 
 class _Builder:
     """The steps both queries share; they only build the spec, with no I/O."""
 
-    def __init__(self, graph: Any, spec: NodeFilter | None = None) -> None:
-        self._graph = graph
+    def __init__(self, runner: Any, spec: NodeFilter | None = None) -> None:
+        self._runner = runner
         self._spec = spec or NodeFilter()
 
     def __repr__(self) -> str:
@@ -64,7 +101,7 @@ class _Builder:
     def _with(self, **update: Any) -> Self:
         with validating("query"):
             spec = NodeFilter.model_validate({**self._spec.model_dump(), **update})
-        return type(self)(self._graph, spec)
+        return type(self)(self._runner, spec)
 
     # ------------------------------------------------------------ what
 
@@ -203,19 +240,19 @@ def _moment(when: When, field: str) -> datetime:
 class Query(_Builder):
     """A query on a ``MemoryGraph``; see the module docstring. Safe to share between threads."""
 
-    _graph: MemoryGraph
+    _runner: QueryRunner
 
     def page(self, cursor: str | None = None, limit: int = 100) -> Page:
         """Return one page, and the cursor of the next (``None`` on the last page)."""
-        return self._graph._page(self._spec, cursor, limit)
+        return self._runner.page(self._spec, cursor, limit)
 
     def stream(self, batch_size: int = 500) -> Iterator[Node]:
         """Yield every match, holding one batch in memory at a time."""
-        return self._graph._stream(self._spec, batch_size)
+        return self._runner.stream(self._spec, batch_size)
 
     def count(self) -> int:
         """Return how many nodes match."""
-        return self._graph._count(self._spec)
+        return self._runner.count(self._spec)
 
     def first(self) -> Node | None:
         """Return the first match, or ``None``."""
@@ -227,25 +264,25 @@ class Query(_Builder):
         completions, one row per group: ``model``, ``provider``, ``agent``,
         ``conversation``, ``template_version``, ``minute``, ``hour`` or ``day``.
         """
-        return self._graph._aggregate(self._spec, _group_by(by))
+        return self._runner.aggregate(self._spec, _group_by(by))
 
 
 class AsyncQuery(_Builder):
     """A query on an ``AsyncMemoryGraph``; see the module docstring. Safe to share between tasks."""
 
-    _graph: AsyncMemoryGraph
+    _runner: AsyncQueryRunner
 
     async def page(self, cursor: str | None = None, limit: int = 100) -> Page:
         """Return one page, and the cursor of the next (``None`` on the last page)."""
-        return await self._graph._page(self._spec, cursor, limit)
+        return await self._runner.page(self._spec, cursor, limit)
 
     def astream(self, batch_size: int = 500) -> AsyncIterator[Node]:
         """Yield every match, holding one batch in memory at a time."""
-        return self._graph._stream(self._spec, batch_size)
+        return self._runner.stream(self._spec, batch_size)
 
     async def count(self) -> int:
         """Return how many nodes match."""
-        return await self._graph._count(self._spec)
+        return await self._runner.count(self._spec)
 
     async def first(self) -> Node | None:
         """Return the first match, or ``None``."""
@@ -254,7 +291,7 @@ class AsyncQuery(_Builder):
 
     async def report(self, by: Iterable[GroupBy | str] = ()) -> list[AggregateRow]:
         """See ``Query.report``."""
-        return await self._graph._aggregate(self._spec, _group_by(by))
+        return await self._runner.aggregate(self._spec, _group_by(by))
 
 
 def _group_by(by: Iterable[GroupBy | str]) -> tuple[GroupBy, ...]:

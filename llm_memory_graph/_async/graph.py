@@ -25,6 +25,7 @@ from ..arguments import (
 from ..cache import QueryCache
 from ..errors import InvalidInputError, MemoryGraphError
 from ..metrics import Operation, attach, measure
+from ..paging import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
 from ..query import AsyncQuery
 from ..recording.buffer import AsyncBufferedWriter
 from ..recording.builders import (
@@ -73,9 +74,8 @@ from ..spec import (
     Page,
     Stats,
 )
-from ..stores._common import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
 from ..stores.base import AsyncGraphStore
-from ..stores.neo4j._connection import is_neo4j_uri
+from ..stores.neo4j import is_neo4j_uri
 from ..stores.retry import RetryPolicy
 from ..stores.sqlite import AsyncSQLiteStore
 from .templates import _AsyncTemplateMethods
@@ -650,7 +650,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
     def query(self) -> AsyncQuery:
         """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""
         require_open(self._state)
-        return AsyncQuery(self)
+        return AsyncQuery(_QueryReads(self))
 
     async def search(
         self,
@@ -794,3 +794,23 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             names = " or ".join(str(t) for t in allowed)
             raise InvalidInputError(f"{node.id} is a {node.type}, not a {names}", field=field)  # type: ignore[attr-defined]
         return node  # type: ignore[return-value]
+
+
+class _QueryReads:
+    """The reads an ``AsyncQuery`` runs on (an ``AsyncQueryRunner``): its graph's, cached
+    and measured like every other read."""
+
+    def __init__(self, graph: AsyncMemoryGraph) -> None:
+        self._graph = graph
+
+    async def page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
+        return await self._graph._page(spec, cursor, limit)
+
+    def stream(self, spec: NodeFilter, batch_size: int) -> AsyncIterator[Node]:
+        return self._graph._stream(spec, batch_size)
+
+    async def count(self, spec: NodeFilter) -> int:
+        return await self._graph._count(spec)
+
+    async def aggregate(self, spec: NodeFilter, by: tuple[GroupBy, ...]) -> list[AggregateRow]:
+        return await self._graph._aggregate(spec, by)

@@ -25,6 +25,7 @@ from ..arguments import (
 from ..cache import QueryCache
 from ..errors import InvalidInputError, MemoryGraphError
 from ..metrics import Operation, attach, measure
+from ..paging import TRANSCRIPT_LIMIT, iter_cursor, check_limit
 from ..query import Query
 from ..recording.buffer import BufferedWriter
 from ..recording.builders import (
@@ -73,9 +74,8 @@ from ..spec import (
     Page,
     Stats,
 )
-from ..stores._common import TRANSCRIPT_LIMIT, iter_cursor, check_limit
 from ..stores.base import GraphStore
-from ..stores.neo4j._connection import is_neo4j_uri
+from ..stores.neo4j import is_neo4j_uri
 from ..stores.retry import RetryPolicy
 from ..stores.sqlite import SQLiteStore
 from .templates import _TemplateMethods
@@ -650,7 +650,7 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
     def query(self) -> Query:
         """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""
         require_open(self._state)
-        return Query(self)
+        return Query(_QueryReads(self))
 
     def search(
         self,
@@ -794,3 +794,23 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
             names = " or ".join(str(t) for t in allowed)
             raise InvalidInputError(f"{node.id} is a {node.type}, not a {names}", field=field)  # type: ignore[attr-defined]
         return node  # type: ignore[return-value]
+
+
+class _QueryReads:
+    """The reads an ``Query`` runs on (an ``QueryRunner``): its graph's, cached
+    and measured like every other read."""
+
+    def __init__(self, graph: MemoryGraph) -> None:
+        self._graph = graph
+
+    def page(self, spec: NodeFilter, cursor: str | None, limit: int) -> Page:
+        return self._graph._page(spec, cursor, limit)
+
+    def stream(self, spec: NodeFilter, batch_size: int) -> Iterator[Node]:
+        return self._graph._stream(spec, batch_size)
+
+    def count(self, spec: NodeFilter) -> int:
+        return self._graph._count(spec)
+
+    def aggregate(self, spec: NodeFilter, by: tuple[GroupBy, ...]) -> list[AggregateRow]:
+        return self._graph._aggregate(spec, by)

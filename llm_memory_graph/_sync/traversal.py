@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..arguments import GraphState, NodeRef, parse_direction, parse_edge_types, ref_id, require_open
 from ..metrics import GraphMetrics, Operation, measure
+from ..paging import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, iter_cursor, check_limit
 from ..schema import EdgeType
 from ..spec import GraphPath, Lineage, Neighbor, Neighbors, Subgraph
-from ..stores._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, iter_cursor, check_limit
 
 if TYPE_CHECKING:
     from ..stores.base import GraphStore

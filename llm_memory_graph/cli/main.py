@@ -47,7 +47,7 @@ from .templates import templates
 
 if TYPE_CHECKING:
     from ..stores.neo4j import Neo4jStore
-    from ..stores.neo4j._queries import Migration
+    from ..stores.neo4j.migrate import Migration
 
 __all__ = ["cli", "main"]
 

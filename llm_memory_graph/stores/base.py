@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
+from ..paging import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT
 from ..schema import Direction, Edge, EdgeType, Labels, Node, TemplateVersion
 from ..spec import (
     AggregateRow,
@@ -24,7 +25,6 @@ from ..spec import (
     Stats,
     Subgraph,
 )
-from ._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT
 from .retry import RetryHook
 
 __all__ = ["AsyncGraphStore", "GraphStore"]

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ...errors import GraphClosedError
+from ...paging import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT, aiter_pages
 from ...schema import Direction, Edge, EdgeType, Labels, Node, TemplateVersion
 from ...spec import (
     AggregateRow,
@@ -23,7 +24,6 @@ from ...spec import (
     Stats,
     Subgraph,
 )
-from .._common import MAX_EDGES, MAX_NODES, NEIGHBORS_LIMIT, TRANSCRIPT_LIMIT, aiter_pages
 from ..base import GraphStore
 from ..retry import RetryHook
 

@@ -17,6 +17,16 @@ from ...errors import (
     InvalidInputError,
     NodeNotFoundError,
 )
+from ...paging import (
+    MAX_EDGES,
+    MAX_NODES,
+    NEIGHBORS_LIMIT,
+    TRANSCRIPT_LIMIT,
+    check_bounds,
+    check_depth,
+    check_limit,
+    iter_pages,
+)
 from ...schema import (
     ONE_PER_PAIR_EDGE_TYPES,
     Direction,
@@ -47,18 +57,10 @@ from ...spec import (
 )
 from .._aggregate import aggregate_row, check_aggregate, finish, population
 from .._common import (
-    MAX_EDGES,
-    MAX_NODES,
-    NEIGHBORS_LIMIT,
-    TRANSCRIPT_LIMIT,
     LineageWalk,
     PathSearch,
     Step,
-    check_bounds,
-    check_depth,
-    check_limit,
     conversation_prefix,
-    iter_pages,
     lineage_steps,
     neighbor_page,
     neighbor_types,

@@ -34,6 +34,16 @@ from ....errors import (
     MigrationError,
     NodeNotFoundError,
 )
+from ....paging import (
+    MAX_EDGES,
+    MAX_NODES,
+    NEIGHBORS_LIMIT,
+    TRANSCRIPT_LIMIT,
+    aiter_pages,
+    check_bounds,
+    check_depth,
+    check_limit,
+)
 from ....schema import Direction, Edge, EdgeType, Inherits, Labels, Node, NodeType, TemplateVersion
 from ....spec import (
     AggregateRow,
@@ -52,17 +62,9 @@ from ....spec import (
 )
 from ..._aggregate import aggregate_row, check_aggregate, finish, population
 from ..._common import (
-    MAX_EDGES,
-    MAX_NODES,
-    NEIGHBORS_LIMIT,
-    TRANSCRIPT_LIMIT,
     LineageWalk,
     PathSearch,
     Step,
-    aiter_pages,
-    check_bounds,
-    check_depth,
-    check_limit,
     conversation_prefix,
     lineage_steps,
     neighbor_page,
