@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import JsonValue
 
 from ..arguments import NodeRef
-from ..errors import ConstraintError, InvalidInputError, TemplateInheritanceError, TemplateNotFoundError
+from ..errors import ConstraintError, InvalidInputError, TemplateNotFoundError
 from ..recording.builders import build_prompt
 from ..schema import (
     Edge,
@@ -40,10 +40,19 @@ from ..templates.rendering import (
     TemplateLimits,
     content_hash,
     infer_variables,
-    parse_version_number,
     render,
     unified_diff,
     validate_variables,
+)
+from ..templates.versions import (
+    check_owned,
+    current_labels,
+    extend_chain,
+    label_target,
+    merged_variables,
+    numbered,
+    version_id_or_number,
+    version_stats,
 )
 
 if TYPE_CHECKING:
@@ -53,9 +62,6 @@ if TYPE_CHECKING:
     from ..stores.base import GraphStore
 
 __all__ = ["_TemplateMethods"]
-
-#: Longest chain of parent versions followed before giving up.
-MAX_INHERITANCE = 32
 
 
 class _TemplateMethods:
@@ -128,7 +134,9 @@ class _TemplateMethods:
                 else [VariableSpec.model_validate(v) for v in variables]
             )
             template = self._template_node(name, create=True, description=description)
-            parent_id = None if parent is None else (self._version_of(template, parent)).id
+            parent_id = (
+                None if parent is None else (self._version_of(template, parent, any_template=True)).id
+            )
             draft = TemplateVersion(
                 template_id=template.id,
                 body=body,
@@ -177,13 +185,8 @@ class _TemplateMethods:
             raise InvalidInputError("give a version or a label, not both", field="version")
         template = self._template_node(name)
         if label is not None:
-            moves = [
-                m for m in self.label_history(name, label) if as_of is None or m.created_at <= as_of
-            ]
-            if not moves:
-                when = "" if as_of is None else f" at {as_of.isoformat()}"
-                raise TemplateNotFoundError(name, f"label {label!r}{when}")
-            return self._version_of(template, moves[-1].target_id)
+            target = label_target(name, label, self.label_history(name, label), as_of)
+            return self._version_of(template, target)
         if version is not None:
             return self._version_of(template, version)
         versions = self.template_versions(name)
@@ -222,9 +225,7 @@ class _TemplateMethods:
 
     def template_history(self, name: str) -> list[TemplateVersionInfo]:
         """Return every version with who published it, when and why, and its current labels."""
-        current: dict[str, str] = {}
-        for move in self.label_history(name):
-            current[move.label] = move.target_id
+        current = current_labels(self.label_history(name))
         return [
             TemplateVersionInfo(
                 version=v, labels=sorted(label for label, vid in current.items() if vid == v.id)
@@ -338,25 +339,7 @@ class _TemplateMethods:
                 if (query.spec.since is None or u.node.created_at >= query.spec.since)
                 and (query.spec.until is None or u.node.created_at < query.spec.until)
             )
-            row = rows.get(v.id)
-            stats.append(
-                VersionStats(
-                    version=v.version or 0,
-                    version_id=v.id,
-                    uses=uses,
-                    completions=row.completions if row else 0,
-                    errors=row.errors if row else 0,
-                    error_rate=row.error_rate if row and row.completions else None,
-                    latency_p50_ms=row.latency_p50_ms if row else None,
-                    latency_p95_ms=row.latency_p95_ms if row else None,
-                    input_tokens=row.input_tokens if row else 0,
-                    output_tokens=row.output_tokens if row else 0,
-                    total_tokens=row.total_tokens if row else 0,
-                    cost_usd=row.cost_usd if row else 0.0,
-                    feedback_count=row.feedback_count if row else 0,
-                    feedback_avg=row.feedback_avg if row else None,
-                )
-            )
+            stats.append(version_stats(v, uses, rows.get(v.id)))
         return stats
 
     # ------------------------------------------------------------ helpers
@@ -379,44 +362,30 @@ class _TemplateMethods:
                 raise
             return found.items[0]  # type: ignore[return-value]
 
-    def _version_of(self, template: PromptTemplate, ref: int | str) -> TemplateVersion:
-        """A version of ``template`` by number (``3``, ``"v3"``) or by id."""
-        if isinstance(ref, str) and len(ref) == 36:
-            node = self.get(ref)
-            if not isinstance(node, TemplateVersion):
-                raise InvalidInputError(f"{ref} is a {node.type}, not a TemplateVersion", field="version")
-            return node
-        try:
-            number = parse_version_number(ref)
-        except ValueError as exc:
-            raise InvalidInputError(str(exc), field="version") from exc
-        for v in self.template_versions(template.name):
-            if v.version == number:
-                return v
-        raise TemplateNotFoundError(template.name, f"version v{number}")
+    def _version_of(
+        self, template: PromptTemplate, ref: int | str, *, any_template: bool = False
+    ) -> TemplateVersion:
+        """A version of ``template`` by number (``3``, ``"v3"``) or by id; by id, a version of
+        another template only when ``any_template``."""
+        found = version_id_or_number(ref)
+        if isinstance(found, str):
+            return check_owned(template, self.get(found), found, any_template=any_template)
+        return numbered(template, self.template_versions(template.name), found)
 
     def _chain(self, version: TemplateVersion) -> list[TemplateVersion]:
         """The version and its parents, child first, read from the INHERITS edges."""
         chain = [version]
-        while True:
-            parents = [
-                n.node
-                for n in self.iter_neighbors(chain[-1], direction="out", edge_types=[EdgeType.INHERITS])
-                if isinstance(n.node, TemplateVersion)
-            ]
-            if not parents:
-                return chain
-            if len(parents) > 1:
-                raise TemplateInheritanceError("it has more than one parent version", version_id=chain[-1].id)
-            if any(p.id == parents[0].id for p in chain):
-                raise TemplateInheritanceError(
-                    "its chain of parents loops back on itself", version_id=version.id
-                )
-            if len(chain) >= MAX_INHERITANCE:
-                raise TemplateInheritanceError(
-                    f"its chain of parents is longer than {MAX_INHERITANCE}", version_id=version.id
-                )
-            chain.append(parents[0])
+        while extend_chain(chain, self._parents(chain[-1])):
+            pass
+        return chain
+
+    def _parents(self, version: TemplateVersion) -> list[TemplateVersion]:
+        """The versions ``version`` INHERITS from (one, when the graph is sound)."""
+        return [
+            n.node
+            for n in self.iter_neighbors(version, direction="out", edge_types=[EdgeType.INHERITS])
+            if isinstance(n.node, TemplateVersion)
+        ]
 
     def _render(
         self,
@@ -427,6 +396,5 @@ class _TemplateMethods:
     ) -> tuple[str, dict[str, Any]]:
         label = f"{name}@v{version.version}"
         chain = self._chain(version)
-        specs = {s.name: s for v in reversed(chain) for s in v.variables}  # a child's spec wins
-        used = validate_variables(list(specs.values()), variables, template=label)
+        used = validate_variables(merged_variables(chain), variables, template=label)
         return render(chain, used, template=label, limits=limits or self.template_limits), used

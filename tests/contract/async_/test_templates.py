@@ -124,6 +124,27 @@ async def test_a_label_move_from_another_template_is_refused_before_publishing(
     assert [v.body for v in await graph.template_versions("support")] == ["one"]
 
 
+async def test_a_version_of_another_template_is_refused_by_id(graph: AsyncMemoryGraph) -> None:
+    ours = await graph.publish_template("alpha", "alpha text", label="production")
+    theirs = await graph.publish_template("beta", "beta text")
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        await graph.move_label("alpha", "production", theirs.id)
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        await graph.get_template_version("alpha", version=theirs.id)
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        await graph.diff_versions("alpha", ours.id, theirs.id)
+    assert (await graph.get_template_version("alpha", label="production")).id == ours.id
+    assert len(await graph.label_history("alpha", "production")) == 1
+
+
+async def test_a_parent_may_be_a_version_of_another_template(graph: AsyncMemoryGraph) -> None:
+    base = await graph.publish_template("base", "{% block body %}base{% endblock %}")
+    child = await graph.publish_template(
+        "child", '{% extends "parent" %}{% block body %}child{% endblock %}', parent=base.id
+    )
+    assert await graph.render_template("child", version=child.version) == "child"
+
+
 async def test_republishing_identical_text_with_a_label_moves_it_to_the_existing_version(
     graph: AsyncMemoryGraph,
 ) -> None:

@@ -124,6 +124,27 @@ def test_a_label_move_from_another_template_is_refused_before_publishing(
     assert [v.body for v in graph.template_versions("support")] == ["one"]
 
 
+def test_a_version_of_another_template_is_refused_by_id(graph: MemoryGraph) -> None:
+    ours = graph.publish_template("alpha", "alpha text", label="production")
+    theirs = graph.publish_template("beta", "beta text")
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        graph.move_label("alpha", "production", theirs.id)
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        graph.get_template_version("alpha", version=theirs.id)
+    with pytest.raises(InvalidInputError, match="version of another template"):
+        graph.diff_versions("alpha", ours.id, theirs.id)
+    assert (graph.get_template_version("alpha", label="production")).id == ours.id
+    assert len(graph.label_history("alpha", "production")) == 1
+
+
+def test_a_parent_may_be_a_version_of_another_template(graph: MemoryGraph) -> None:
+    base = graph.publish_template("base", "{% block body %}base{% endblock %}")
+    child = graph.publish_template(
+        "child", '{% extends "parent" %}{% block body %}child{% endblock %}', parent=base.id
+    )
+    assert graph.render_template("child", version=child.version) == "child"
+
+
 def test_republishing_identical_text_with_a_label_moves_it_to_the_existing_version(
     graph: MemoryGraph,
 ) -> None:
