@@ -19,7 +19,7 @@ from workload import Seed, Turns, read_seed, seed_graph
 
 from llm_memory_graph import MemoryGraph, SQLiteStore
 from llm_memory_graph.stores.sqlite import _sql as sql
-from llm_memory_graph.stores.sqlite.store import _TUNING
+from llm_memory_graph.stores.sqlite._connections import _TUNING
 
 __all__ = ["run_sqlite"]
 

@@ -8,7 +8,7 @@ apart), then a graph opened on the migrated database. The same is
 
 On an embedded SQLite file there is nothing to run: the file records its schema version and
 is created or upgraded in place when opened. For that store this lists the Neo4j scripts
-shipped with the package (``llm_memory_graph/migrations/V0001__*.cypher`` ...) and opens
+shipped with the package (``migrations/V0001__*.cypher`` ...) and opens
 the file, which is all its upgrade takes.
 
 Run it with a store as its one argument (else ``$LLM_MEMORY_GRAPH_URI``, else a
@@ -21,11 +21,9 @@ temporary SQLite file that is deleted afterwards)::
 from __future__ import annotations
 
 import os
-import re
 import sys
 import tempfile
 import textwrap
-from importlib import resources
 from pathlib import Path
 
 from llm_memory_graph import MemoryGraph
@@ -59,13 +57,11 @@ def explain_sqlite(path: Path | str) -> None:
     """Say why an embedded file needs no migrations, and list the Neo4j scripts shipped."""
     print("Migrations are for Neo4j: pass a bolt:// or neo4j:// URI to apply them.")
     print("The scripts `llm-memory-graph migrate` would run on a new Neo4j database:")
-    for script in sorted(
-        (resources.files("llm_memory_graph") / "migrations").iterdir(), key=lambda s: s.name
-    ):
-        match = re.fullmatch(r"V(\d{4})__(\w+)\.cypher", script.name)
-        if match:
-            summary = script.read_text(encoding="utf-8").splitlines()[0].partition(": ")[2]
-            print(f"  V{match[1]} {match[2]:<28} {textwrap.shorten(summary, 64)}")
+    from llm_memory_graph.stores.neo4j.migrate import migrations  # imports the Neo4j driver
+
+    for script in migrations():
+        summary = script.text.splitlines()[0].partition(": ")[2]
+        print(f"  V{script.version:04d} {script.name:<28} {textwrap.shorten(summary, 64)}")
 
     # The embedded file migrates itself: first use creates the schema, or upgrades an older one
     # (a file written by a newer version of the library is refused with SchemaVersionError).

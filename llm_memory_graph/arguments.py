@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from platformdirs import user_data_path
 from pydantic import JsonValue
@@ -21,6 +21,7 @@ from .spec import NodeFilter
 
 __all__ = [
     "DB_ENV",
+    "FilterFields",
     "GraphState",
     "NodeRef",
     "build_filter",
@@ -156,30 +157,44 @@ def parse_edge_types(values: Iterable[EdgeType | str] | None) -> frozenset[EdgeT
         ) from None
 
 
-def build_filter(
-    *,
-    types: Iterable[NodeType | str] | NodeType | str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    conversation: NodeRef | None = None,
-    agent: NodeRef | None = None,
-    user_id: str | None = None,
-    name: str | None = None,
-    model: str | None = None,
-    metadata: Mapping[str, MetadataScalar] | None = None,
-) -> NodeFilter:
-    """Build and validate a ``NodeFilter`` from the facade's keyword arguments."""
+class FilterFields(TypedDict, total=False):
+    """The filters ``find()`` and ``stream()`` take, declared once; every one given must hold."""
+
+    #: Node types such as ``"Prompt"``; default all.
+    types: Iterable[NodeType | str] | NodeType | str | None
+    #: Inclusive lower bound on ``created_at``.
+    since: datetime | None
+    #: Exclusive upper bound on ``created_at``.
+    until: datetime | None
+    conversation: NodeRef | None
+    agent: NodeRef | None
+    user_id: str | None
+    name: str | None
+    #: The requested or responding model.
+    model: str | None
+    #: Scalar metadata values that must be equal.
+    metadata: Mapping[str, MetadataScalar] | None
+
+
+def build_filter(verb: str, **fields: Unpack[FilterFields]) -> NodeFilter:
+    """Build and validate a ``NodeFilter`` from the facade's keyword arguments; a keyword
+    ``FilterFields`` does not declare is refused as Python refuses one."""
+    for key in fields:
+        if key not in FilterFields.__optional_keys__:
+            raise TypeError(f"{verb}() got an unexpected keyword argument {key!r}")
+    types = fields.get("types")
     if isinstance(types, str):
         types = [types]
+    conversation, agent = fields.get("conversation"), fields.get("agent")
     with validating("filter"):
         return NodeFilter(
             types=tuple(types or ()),
-            since=since,
-            until=until,
+            since=fields.get("since"),
+            until=fields.get("until"),
             conversation_id=ref_id(conversation, "conversation") if conversation is not None else None,
             agent_id=ref_id(agent, "agent") if agent is not None else None,
-            user_id=user_id,
-            name=name,
-            model=model,
-            metadata=dict(metadata or {}),
+            user_id=fields.get("user_id"),
+            name=fields.get("name"),
+            model=fields.get("model"),
+            metadata=dict(fields.get("metadata") or {}),
         )

@@ -6,14 +6,14 @@ from __future__ import annotations
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from prometheus_client import REGISTRY, CollectorRegistry
 from pydantic import JsonValue
 
 from ..arguments import (
+    FilterFields,
     GraphState,
     NodeRef,
     build_filter,
@@ -29,6 +29,7 @@ from ..paging import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
 from ..query import AsyncQuery
 from ..recording.buffer import AsyncBufferedWriter
 from ..recording.builders import (
+    agent_changes,
     build_agent,
     build_closed,
     build_completion,
@@ -43,6 +44,18 @@ from ..recording.builders import (
     build_revision,
     build_tool_invocation,
 )
+from ..recording.fields import (
+    AgentFields,
+    CompletionFields,
+    ContextFields,
+    ConversationFields,
+    DocumentFields,
+    FeedbackFields,
+    HandOffFields,
+    PromptFields,
+    ReferenceFields,
+    ToolInvocationFields,
+)
 from ..schema import (
     Agent,
     Completion,
@@ -53,16 +66,12 @@ from ..schema import (
     Edge,
     EdgeType,
     Feedback,
-    FeedbackSource,
-    MetadataScalar,
     Node,
     NodeBase,
     NodeType,
     Prompt,
     References,
-    RequestSnapshot,
     ToolInvocation,
-    ToolStatus,
     TransfersTo,
 )
 from ..spec import (
@@ -229,327 +238,134 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
     # ------------------------------------------------------------ conversations and agents
 
     async def start_conversation(
-        self,
-        title: str | None = None,
-        *,
-        user_id: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, title: str | None = None, **fields: Unpack[ConversationFields]
     ) -> Conversation:
         """Start a conversation (a session); items appended to it are numbered in order.
 
-        :param user_id: the end user; copied onto every item appended to the conversation.
+        :param fields: ``user_id`` (the end user, copied onto every item appended to the
+            conversation), ``metadata``, ``id``, ``created_at``: ``ConversationFields``.
         """
-        node = build_conversation(title, user_id=user_id, metadata=metadata, id=id, created_at=created_at)
-        return await self._add_one(node)  # type: ignore[return-value]
+        return await self._add_one(build_conversation(title, **fields))  # type: ignore[return-value]
 
     async def close_conversation(self, conversation: NodeRef) -> Conversation:
         """Mark a conversation closed; appending to it afterwards is an error."""
         current = await self._get_typed(conversation, NodeType.CONVERSATION, "conversation")
         return await self._add_one(build_closed(current))  # type: ignore[arg-type, return-value]
 
-    async def register_agent(
-        self,
-        name: str,
-        *,
-        role: str | None = None,
-        description: str | None = None,
-        capabilities: Iterable[str] = (),
-        model: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-    ) -> Agent:
+    async def register_agent(self, name: str, **fields: Unpack[AgentFields]) -> Agent:
         """Return the agent called ``name``, recording it first if it is new.
 
         Fields given for an existing agent replace its stored ones. Two processes that
         register the same new name at the same moment may each record an agent. With
         ``id`` given, the agent is written (or rewritten) under that id instead.
+
+        :param fields: ``role``, ``description``, ``capabilities``, ``model``, ``metadata``,
+            ``id``: ``AgentFields``.
         """
-        agent = build_agent(
-            name,
-            role=role,
-            description=description,
-            capabilities=capabilities,
-            model=model,
-            metadata=metadata,
-            id=id,
-        )
-        if id is None:
+        agent = build_agent(name, **fields)
+        if fields.get("id") is None:
             found = await self.find(types=NodeType.AGENT, name=name, limit=1)
             if found.items:
                 existing = found.items[0]
-                given: dict[str, object] = {"role": role, "description": description, "model": model}
-                given |= {"capabilities": agent.capabilities, "metadata": metadata}
-                changes = {
-                    key: getattr(agent, key)
-                    for key, value in given.items()
-                    if value and getattr(agent, key) != getattr(existing, key)
-                }
+                changes = agent_changes(existing, agent)
                 if not changes:
                     return existing  # type: ignore[return-value]
                 agent = existing.model_copy(update=changes)  # type: ignore[assignment]
         return await self._add_one(agent)  # type: ignore[return-value]
 
     async def hand_off(
-        self,
-        from_agent: NodeRef,
-        to_agent: NodeRef,
-        *,
-        reason: str | None = None,
-        conversation: NodeRef | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
+        self, from_agent: NodeRef, to_agent: NodeRef, **fields: Unpack[HandOffFields]
     ) -> TransfersTo:
-        """Record that one agent handed the work to another (a TRANSFERS_TO edge)."""
-        edge = build_hand_off(
-            from_agent, to_agent, reason=reason, conversation=conversation, metadata=metadata
-        )
+        """Record that one agent handed the work to another (a TRANSFERS_TO edge).
+
+        :param fields: ``reason``, ``conversation``, ``metadata``: ``HandOffFields``.
+        """
+        edge = build_hand_off(from_agent, to_agent, **fields)
         await self.add(edges=[edge])
         return edge
 
     # ------------------------------------------------------------ conversation items
 
-    async def add_prompt(
-        self,
-        content: str,
-        *,
-        conversation: NodeRef | None = None,
-        agent: NodeRef | None = None,
-        role: str = "user",
-        triggered_by: NodeRef | None = None,
-        depends_on: Iterable[NodeRef] = (),
-        token_count: int | None = None,
-        user_id: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Prompt:
+    async def add_prompt(self, content: str, **fields: Unpack[PromptFields]) -> Prompt:
         """Record a prompt, appended to ``conversation`` when given.
 
-        :param agent: the agent that sent it (a HANDLED_BY edge).
-        :param triggered_by: the tool call whose result prompted it (a TRIGGERS edge).
-        :param depends_on: earlier items whose output it uses, such as another agent's
-            completion (DEPENDS_ON edges).
+        :param fields: ``conversation``; ``agent`` (a HANDLED_BY edge); ``role`` (default
+            ``user``); ``triggered_by``, the tool call whose result prompted it (a TRIGGERS
+            edge); ``depends_on``, earlier items whose output it uses (DEPENDS_ON edges);
+            ``token_count``, ``user_id``, ``metadata``, ``id``, ``created_at``: ``PromptFields``.
         """
-        node, edges = build_prompt(
-            content,
-            conversation=conversation,
-            agent=agent,
-            role=role,
-            triggered_by=triggered_by,
-            depends_on=depends_on,
-            token_count=token_count,
-            user_id=user_id,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_prompt(content, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_completion(
-        self,
-        prompt: NodeRef,
-        content: str,
-        *,
-        agent: NodeRef | None = None,
-        provider: str | None = None,
-        request_model: str | None = None,
-        response_model: str | None = None,
-        response_id: str | None = None,
-        input_tokens: int | None = None,
-        output_tokens: int | None = None,
-        cached_input_tokens: int | None = None,
-        reasoning_tokens: int | None = None,
-        total_tokens: int | None = None,
-        cost_usd: float | None = None,
-        latency_ms: float | None = None,
-        finish_reason: str | None = None,
-        error: str | None = None,
-        request: RequestSnapshot | Mapping[str, Any] | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, prompt: NodeRef, content: str, **fields: Unpack[CompletionFields]
     ) -> Completion:
         """Record a model's answer to ``prompt`` (a GENERATES edge), in the prompt's conversation.
 
-        :param agent: the agent that made the call; default: the prompt's agent.
-        :param request: what was sent (messages, tools, parameters) so the call can be
-            replayed; a ``RequestSnapshot`` or a dict of its fields.
+        :param fields: ``CompletionFields``: the provider, the models asked for and
+            answering, token counts, cost, latency, finish reason, error, the request sent
+            (to replay the call); ``agent`` defaults to the prompt's.
         """
         source: Prompt = await self._get_typed(prompt, NodeType.PROMPT, "prompt")  # type: ignore[assignment]
-        node, edges = build_completion(
-            source,
-            content,
-            agent=agent,
-            provider=provider,
-            request_model=request_model,
-            response_model=response_model,
-            response_id=response_id,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cached_input_tokens=cached_input_tokens,
-            reasoning_tokens=reasoning_tokens,
-            total_tokens=total_tokens,
-            cost_usd=cost_usd,
-            latency_ms=latency_ms,
-            finish_reason=finish_reason,
-            error=error,
-            request=request,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_completion(source, content, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_tool_invocation(
-        self,
-        completion: NodeRef,
-        tool_name: str,
-        *,
-        arguments: Mapping[str, JsonValue] | None = None,
-        result: JsonValue = None,
-        error: str | None = None,
-        status: ToolStatus | str | None = None,
-        duration_ms: float | None = None,
-        tool_call_id: str | None = None,
-        agent: NodeRef | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, completion: NodeRef, tool_name: str, **fields: Unpack[ToolInvocationFields]
     ) -> ToolInvocation:
         """Record a tool call that ``completion`` asked for (a TRIGGERS edge).
 
-        :param status: ``success``, ``error`` or ``pending``; default ``error`` when
-            ``error`` is given, else ``success``.
-        :param agent: the agent that ran the tool; default: the completion's agent.
+        :param fields: ``arguments``, ``result``, ``error``; ``status`` (``success``,
+            ``error`` or ``pending``; default ``error`` when ``error`` is given, else
+            ``success``); ``duration_ms``, ``tool_call_id``; ``agent`` (default: the
+            completion's); ``metadata``, ``id``, ``created_at``: ``ToolInvocationFields``.
         """
         source: Completion = await self._get_typed(completion, NodeType.COMPLETION, "completion")  # type: ignore[assignment]
-        node, edges = build_tool_invocation(
-            source,
-            tool_name,
-            arguments=arguments,
-            result=result,
-            error=error,
-            status=status,
-            duration_ms=duration_ms,
-            tool_call_id=tool_call_id,
-            agent=agent,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_tool_invocation(source, tool_name, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
-    async def add_document(
-        self,
-        content: str,
-        *,
-        title: str | None = None,
-        source: str | None = None,
-        uri: str | None = None,
-        chunk_index: int | None = None,
-        chunk_count: int | None = None,
-        mime_type: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Document:
-        """Record a document or chunk that retrieval can bring into prompts."""
-        node = build_document(
-            content,
-            title=title,
-            source=source,
-            uri=uri,
-            chunk_index=chunk_index,
-            chunk_count=chunk_count,
-            mime_type=mime_type,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
-        return await self._add_one(node)  # type: ignore[return-value]
+    async def add_document(self, content: str, **fields: Unpack[DocumentFields]) -> Document:
+        """Record a document or chunk that retrieval can bring into prompts.
+
+        :param fields: ``title``, ``source``, ``uri``, ``chunk_index``, ``chunk_count``,
+            ``mime_type``, ``metadata``, ``id``, ``created_at``: ``DocumentFields``.
+        """
+        return await self._add_one(build_document(content, **fields))  # type: ignore[return-value]
 
     async def reference(
-        self,
-        item: NodeRef,
-        document: NodeRef,
-        *,
-        score: float | None = None,
-        rank: int | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
+        self, item: NodeRef, document: NodeRef, **fields: Unpack[ReferenceFields]
     ) -> References:
         """Record that a prompt or completion used a document or context (REFERENCES).
 
-        :param score: the retriever's relevance score.
-        :param rank: 1 for the best hit.
+        :param fields: ``score`` (the retriever's), ``rank`` (1 for the best hit),
+            ``metadata``: ``ReferenceFields``.
         """
-        edge = build_reference(item, document, score=score, rank=rank, metadata=metadata)
+        edge = build_reference(item, document, **fields)
         await self.add(edges=[edge])
         return edge
 
-    async def attach_context(
-        self,
-        content: str,
-        *,
-        to: NodeRef | Iterable[NodeRef] = (),
-        conversation: NodeRef | None = None,
-        kind: str = "text",
-        agent: NodeRef | None = None,
-        token_count: int | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Context:
+    async def attach_context(self, content: str, **fields: Unpack[ContextFields]) -> Context:
         """Record context (system text, memory, a summary) and the items that used it.
 
-        :param to: prompts or completions that used the context (REFERENCES edges).
-        :param kind: ``system``, ``memory``, ``summary``, ``profile`` ... (default ``text``).
+        :param fields: ``to``, prompts or completions that used it (REFERENCES edges);
+            ``conversation``; ``kind`` (``system``, ``memory``, ``summary``, ``profile`` ...;
+            default ``text``); ``agent``, ``token_count``, ``metadata``, ``id``,
+            ``created_at``: ``ContextFields``.
         """
-        node, edges = build_context(
-            content,
-            to=to,
-            conversation=conversation,
-            kind=kind,
-            agent=agent,
-            token_count=token_count,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_context(content, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
-    async def add_feedback(
-        self,
-        target: NodeRef,
-        *,
-        score: float | None = None,
-        label: str | None = None,
-        comment: str | None = None,
-        source: FeedbackSource | str = FeedbackSource.HUMAN,
-        rater: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Feedback:
+    async def add_feedback(self, target: NodeRef, **fields: Unpack[FeedbackFields]) -> Feedback:
         """Record a judgement of a completion or prompt (RATES), in its conversation.
 
-        :param score: any scale you like (say 1 to 5, or -1/+1); give a score or a label.
-        :param source: ``human`` (default) or ``automatic``.
+        :param fields: ``score`` (any scale: 1 to 5, -1/+1 ...; give a score or a label),
+            ``label``, ``comment``, ``source`` (``human``, the default, or ``automatic``),
+            ``rater``, ``metadata``, ``id``, ``created_at``: ``FeedbackFields``.
         """
         rated = await self._get_typed(
             target, (NodeType.COMPLETION, NodeType.PROMPT, NodeType.TOOL_INVOCATION), "target"
         )
-        node, edges = build_feedback(
-            rated,
-            score=score,
-            label=label,
-            comment=comment,
-            source=source,
-            rater=rater,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_feedback(rated, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def link_revision(
@@ -581,69 +397,33 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
     async def find(
         self,
         *,
-        types: Iterable[NodeType | str] | NodeType | str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        conversation: NodeRef | None = None,
-        agent: NodeRef | None = None,
-        user_id: str | None = None,
-        name: str | None = None,
-        model: str | None = None,
-        metadata: Mapping[str, MetadataScalar] | None = None,
         cursor: str | None = None,
         limit: int = 100,
+        **filters: Unpack[FilterFields],
     ) -> Page:
         """Return one page of nodes matching every condition given, oldest first.
 
-        :param types: node types such as ``"Prompt"``; default all.
-        :param since: inclusive lower bound on ``created_at``; ``until`` is exclusive.
-        :param model: the requested or responding model.
-        :param metadata: scalar metadata values that must be equal.
         :param cursor: the previous page's ``next_cursor``.
         :param limit: most nodes on the page (default 100, at most 10,000).
+        :param filters: ``types`` (default all), ``since`` (inclusive) and ``until``
+            (exclusive) on ``created_at``, ``conversation``, ``agent``, ``user_id``,
+            ``name``, ``model`` (requested or responding), ``metadata`` (scalar values that
+            must be equal): ``FilterFields``.
         """
-        spec = build_filter(
-            types=types,
-            since=since,
-            until=until,
-            conversation=conversation,
-            agent=agent,
-            user_id=user_id,
-            name=name,
-            model=model,
-            metadata=metadata,
-        )
+        spec = build_filter("find", **filters)
         return await self._page(spec, cursor, limit)
 
     async def stream(
         self,
         *,
-        types: Iterable[NodeType | str] | NodeType | str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        conversation: NodeRef | None = None,
-        agent: NodeRef | None = None,
-        user_id: str | None = None,
-        name: str | None = None,
-        model: str | None = None,
-        metadata: Mapping[str, MetadataScalar] | None = None,
         batch_size: int = 500,
+        **filters: Unpack[FilterFields],
     ) -> AsyncIterator[Node]:
         """Yield every matching node, oldest first, holding one batch in memory at a time.
 
         Takes the filters of ``find()``.
         """
-        spec = build_filter(
-            types=types,
-            since=since,
-            until=until,
-            conversation=conversation,
-            agent=agent,
-            user_id=user_id,
-            name=name,
-            model=model,
-            metadata=metadata,
-        )
+        spec = build_filter("stream", **filters)
         async for node in self._stream(spec, batch_size):
             yield node
 

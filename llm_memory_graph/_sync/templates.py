@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from pydantic import JsonValue
+from typing import TYPE_CHECKING, Any, Unpack
 
 from ..arguments import NodeRef
 from ..errors import ConstraintError, InvalidInputError, TemplateNotFoundError
 from ..recording.builders import build_prompt
+from ..recording.fields import PromptFields
 from ..schema import (
     Edge,
     EdgeType,
@@ -266,42 +265,21 @@ class _TemplateMethods:
         *,
         version: int | str | None = None,
         label: str | None = None,
-        conversation: NodeRef | None = None,
-        agent: NodeRef | None = None,
-        role: str = "user",
-        triggered_by: NodeRef | None = None,
-        depends_on: Iterable[NodeRef] = (),
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
         limits: TemplateLimits | None = None,
+        **fields: Unpack[PromptFields],
     ) -> Prompt:
         """Render a version and record the result as a prompt that INSTANTIATES it, with
         the variables used, so what follows the prompt is traceable to the version.
 
-        :param triggered_by: the tool call whose result prompted it (a TRIGGERS edge), as
-            for ``add_prompt``.
-        :param depends_on: earlier items whose output it uses (DEPENDS_ON edges), as for
-            ``add_prompt``.
+        :param fields: what ``add_prompt`` takes (``conversation``, ``agent``, ``role``,
+            ``triggered_by``, ``depends_on`` ...): ``PromptFields``.
         :param limits: the bounds of this render; by default ``template_limits``.
         :raises TemplateRenderError: if a variable is missing, unknown or ill-typed, or the
             template fails or passes a bound; nothing is recorded.
         """
         chosen = self.get_template_version(name, version=version, label=label)
         text, used = self._render(name, chosen, variables or {}, limits)
-        prompt, edges = build_prompt(
-            text,
-            conversation=conversation,
-            agent=agent,
-            role=role,
-            triggered_by=triggered_by,
-            depends_on=depends_on,
-            token_count=None,
-            user_id=None,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        prompt, edges = build_prompt(text, **fields)
         with validating("prompt"):
             edges.append(Instantiates(source_id=prompt.id, target_id=chosen.id, variables=used))
         return self._add_one(prompt, edges)  # type: ignore[return-value]

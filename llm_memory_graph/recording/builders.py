@@ -1,6 +1,6 @@
 """Building the nodes and edges each recording call writes: validation only, no I/O.
 
-The facades (``aio.py`` and the generated ``graph.py``), batches and buffered writers all
+The facades (``_async/graph.py`` and the generated ``_sync/graph.py``), batches and buffered writers all
 record through these, so a prompt recorded one way is exactly the prompt recorded any
 other way. Where the facade reads first (a completion's prompt, a tool call's
 completion, a rated item), these take the node itself.
@@ -8,13 +8,12 @@ completion, a rated item), these take the node itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar, Unpack
 
 from pydantic import JsonValue
 
-from ..arguments import NodeRef, metadata_field, node_fields, optional_id, ref_id
+from ..arguments import NodeRef, metadata_field, optional_id, ref_id
 from ..errors import EdgeEndpointError
 from ..schema import (
     EDGE_RULES,
@@ -30,14 +29,12 @@ from ..schema import (
     EdgeBase,
     EdgeType,
     Feedback,
-    FeedbackSource,
     Generates,
     Node,
     NodeBase,
     Prompt,
     Rates,
     References,
-    RequestSnapshot,
     ToolInvocation,
     ToolStatus,
     TransfersTo,
@@ -47,8 +44,23 @@ from ..schema import (
     utcnow,
     validating,
 )
+from .fields import (
+    AgentFields,
+    CompletionFields,
+    ContextFields,
+    ConversationFields,
+    DocumentFields,
+    FeedbackFields,
+    HandOffFields,
+    PromptFields,
+    ReferenceFields,
+    ToolInvocationFields,
+    checked,
+    own_fields,
+)
 
 __all__ = [
+    "agent_changes",
     "build_agent",
     "build_closed",
     "build_completion",
@@ -105,17 +117,11 @@ def _edge(cls: type[_E], source: NodeRef, target: NodeRef, field: str) -> _E:
     return cls(source_id=ref_id(source, field), target_id=ref_id(target, field))
 
 
-def build_conversation(
-    title: str | None,
-    *,
-    user_id: str | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
-) -> Conversation:
+def build_conversation(title: str | None, **fields: Unpack[ConversationFields]) -> Conversation:
     """A new, open conversation."""
+    checked("start_conversation", fields, ConversationFields)
     with validating("conversation"):
-        return Conversation(title=title, user_id=user_id, **node_fields(metadata, id, created_at))
+        return Conversation(title=title, **own_fields(fields))
 
 
 def build_closed(current: Conversation) -> Conversation:
@@ -123,256 +129,133 @@ def build_closed(current: Conversation) -> Conversation:
     return current.model_copy(update={"status": ConversationStatus.CLOSED, "closed_at": utcnow()})
 
 
-def build_agent(
-    name: str,
-    *,
-    role: str | None,
-    description: str | None,
-    capabilities: Iterable[str],
-    model: str | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-) -> Agent:
+def build_agent(name: str, **fields: Unpack[AgentFields]) -> Agent:
     """An agent node (the facade's ``register_agent`` then looks for one of the same name)."""
+    checked("register_agent", fields, AgentFields)
+    own = own_fields(fields)
+    if "capabilities" in own:
+        own["capabilities"] = list(own["capabilities"])
     with validating("agent"):
-        return Agent(
-            name=name,
-            role=role,
-            description=description,
-            capabilities=list(capabilities),
-            model=model,
-            **node_fields(metadata, id, None),
-        )
+        return Agent(name=name, **own)
 
 
-def build_hand_off(
-    from_agent: NodeRef,
-    to_agent: NodeRef,
-    *,
-    reason: str | None,
-    conversation: NodeRef | None,
-    metadata: Mapping[str, JsonValue] | None,
-) -> TransfersTo:
+def agent_changes(existing: Node, agent: Agent) -> dict[str, Any]:
+    """What ``register_agent`` rewrites on the agent of the same name: the fields given
+    (not empty) that differ from what it holds."""
+    keys = ("role", "description", "model", "capabilities", "metadata")
+    return {
+        k: getattr(agent, k) for k in keys if getattr(agent, k) and getattr(agent, k) != getattr(existing, k)
+    }
+
+
+def build_hand_off(from_agent: NodeRef, to_agent: NodeRef, **fields: Unpack[HandOffFields]) -> TransfersTo:
     """A TRANSFERS_TO edge between two agents."""
+    checked("hand_off", fields, HandOffFields)
     with validating("hand_off"):
         return TransfersTo(
             source_id=ref_id(from_agent, "from_agent"),
             target_id=ref_id(to_agent, "to_agent"),
-            reason=reason,
-            conversation_id=optional_id(conversation, "conversation"),
-            **metadata_field(metadata),
+            reason=fields.get("reason"),
+            conversation_id=optional_id(fields.get("conversation"), "conversation"),
+            **metadata_field(fields.get("metadata")),
         )
 
 
-def build_prompt(
-    content: str,
-    *,
-    conversation: NodeRef | None,
-    agent: NodeRef | None,
-    role: str,
-    triggered_by: NodeRef | None,
-    depends_on: Iterable[NodeRef],
-    token_count: int | None,
-    user_id: str | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
-) -> tuple[Prompt, list[Edge]]:
+def build_prompt(content: str, **fields: Unpack[PromptFields]) -> tuple[Prompt, list[Edge]]:
     """A prompt, with its DEPENDS_ON edges and the TRIGGERS edge from a tool call."""
+    checked("add_prompt", fields, PromptFields)
     with validating("prompt"):
         node = Prompt(
             content=content,
-            role=role,
-            token_count=token_count,
-            conversation_id=optional_id(conversation, "conversation"),
-            agent_id=optional_id(agent, "agent"),
-            user_id=user_id,
-            **node_fields(metadata, id, created_at),
+            conversation_id=optional_id(fields.get("conversation"), "conversation"),
+            agent_id=optional_id(fields.get("agent"), "agent"),
+            **own_fields(fields),
         )
-        edges: list[Edge] = [_edge(DependsOn, node, d, "depends_on") for d in depends_on]
+        edges: list[Edge] = [_edge(DependsOn, node, d, "depends_on") for d in fields.get("depends_on", ())]
+        triggered_by = fields.get("triggered_by")
         if triggered_by is not None:
             edges.append(_edge(Triggers, triggered_by, node, "triggered_by"))
     return node, edges
 
 
 def build_completion(
-    source: Prompt,
-    content: str,
-    *,
-    agent: NodeRef | None,
-    provider: str | None,
-    request_model: str | None,
-    response_model: str | None,
-    response_id: str | None,
-    input_tokens: int | None,
-    output_tokens: int | None,
-    cached_input_tokens: int | None,
-    reasoning_tokens: int | None,
-    total_tokens: int | None,
-    cost_usd: float | None,
-    latency_ms: float | None,
-    finish_reason: str | None,
-    error: str | None,
-    request: RequestSnapshot | Mapping[str, Any] | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
+    source: Prompt, content: str, **fields: Unpack[CompletionFields]
 ) -> tuple[Completion, list[Edge]]:
     """A completion in its prompt's conversation, and the GENERATES edge from the prompt."""
+    checked("add_completion", fields, CompletionFields)
     with validating("completion"):
         node = Completion(
             content=content,
-            provider=provider,
-            request_model=request_model,
-            response_model=response_model,
-            response_id=response_id,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cached_input_tokens=cached_input_tokens,
-            reasoning_tokens=reasoning_tokens,
-            total_tokens=total_tokens,
-            cost_usd=cost_usd,
-            latency_ms=latency_ms,
-            finish_reason=finish_reason,
-            error=error,
-            request=request,
             conversation_id=source.conversation_id,
-            agent_id=optional_id(agent, "agent") or source.agent_id,
-            **node_fields(metadata, id, created_at),
+            agent_id=optional_id(fields.get("agent"), "agent") or source.agent_id,
+            **own_fields(fields),
         )
         edge = edge_between(Generates, source, node)
     return node, [edge]
 
 
 def build_tool_invocation(
-    source: Completion,
-    tool_name: str,
-    *,
-    arguments: Mapping[str, JsonValue] | None,
-    result: JsonValue,
-    error: str | None,
-    status: ToolStatus | str | None,
-    duration_ms: float | None,
-    tool_call_id: str | None,
-    agent: NodeRef | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
+    source: Completion, tool_name: str, **fields: Unpack[ToolInvocationFields]
 ) -> tuple[ToolInvocation, list[Edge]]:
     """A tool call in its completion's conversation, and the TRIGGERS edge to it."""
+    checked("add_tool_invocation", fields, ToolInvocationFields)
+    own = own_fields(fields)
+    own["arguments"] = dict(own.get("arguments") or {})
+    own["status"] = own.get("status") or (
+        ToolStatus.ERROR if own.get("error") is not None else ToolStatus.SUCCESS
+    )
     with validating("tool_invocation"):
         node = ToolInvocation(
             tool_name=tool_name,
-            tool_call_id=tool_call_id,
-            arguments=dict(arguments or {}),
-            result=result,
-            error=error,
-            status=status or (ToolStatus.ERROR if error is not None else ToolStatus.SUCCESS),
-            duration_ms=duration_ms,
             conversation_id=source.conversation_id,
-            agent_id=optional_id(agent, "agent") or source.agent_id,
-            **node_fields(metadata, id, created_at),
+            agent_id=optional_id(fields.get("agent"), "agent") or source.agent_id,
+            **own,
         )
         edge = edge_between(Triggers, source, node)
     return node, [edge]
 
 
-def build_document(
-    content: str,
-    *,
-    title: str | None,
-    source: str | None,
-    uri: str | None,
-    chunk_index: int | None,
-    chunk_count: int | None,
-    mime_type: str | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
-) -> Document:
+def build_document(content: str, **fields: Unpack[DocumentFields]) -> Document:
     """A document or chunk."""
+    checked("add_document", fields, DocumentFields)
     with validating("document"):
-        return Document(
-            content=content,
-            title=title,
-            source=source,
-            uri=uri,
-            chunk_index=chunk_index,
-            chunk_count=chunk_count,
-            mime_type=mime_type,
-            **node_fields(metadata, id, created_at),
-        )
+        return Document(content=content, **own_fields(fields))
 
 
-def build_reference(
-    item: NodeRef,
-    document: NodeRef,
-    *,
-    score: float | None,
-    rank: int | None,
-    metadata: Mapping[str, JsonValue] | None,
-) -> References:
+def build_reference(item: NodeRef, document: NodeRef, **fields: Unpack[ReferenceFields]) -> References:
     """A REFERENCES edge from a prompt or completion to a document or context."""
+    checked("reference", fields, ReferenceFields)
     with validating("reference"):
         return References(
             source_id=ref_id(item, "item"),
             target_id=ref_id(document, "document"),
-            score=score,
-            rank=rank,
-            **metadata_field(metadata),
+            score=fields.get("score"),
+            rank=fields.get("rank"),
+            **metadata_field(fields.get("metadata")),
         )
 
 
-def build_context(
-    content: str,
-    *,
-    to: NodeRef | Iterable[NodeRef],
-    conversation: NodeRef | None,
-    kind: str,
-    agent: NodeRef | None,
-    token_count: int | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
-) -> tuple[Context, list[Edge]]:
+def build_context(content: str, **fields: Unpack[ContextFields]) -> tuple[Context, list[Edge]]:
     """Context, and the REFERENCES edges from the items that used it."""
+    checked("attach_context", fields, ContextFields)
+    to = fields.get("to", ())
     users: list[NodeRef] = [to] if isinstance(to, str | NodeBase) else list(to)
     with validating("context"):
         node = Context(
             content=content,
-            kind=kind,
-            token_count=token_count,
-            conversation_id=optional_id(conversation, "conversation"),
-            agent_id=optional_id(agent, "agent"),
-            **node_fields(metadata, id, created_at),
+            conversation_id=optional_id(fields.get("conversation"), "conversation"),
+            agent_id=optional_id(fields.get("agent"), "agent"),
+            **own_fields(fields),
         )
         edges: list[Edge] = [References(source_id=ref_id(u, "to"), target_id=node.id) for u in users]
     return node, edges
 
 
-def build_feedback(
-    rated: Node,
-    *,
-    score: float | None,
-    label: str | None,
-    comment: str | None,
-    source: FeedbackSource | str,
-    rater: str | None,
-    metadata: Mapping[str, JsonValue] | None,
-    id: str | None,
-    created_at: datetime | None,
-) -> tuple[Feedback, list[Edge]]:
+def build_feedback(rated: Node, **fields: Unpack[FeedbackFields]) -> tuple[Feedback, list[Edge]]:
     """Feedback in the rated item's conversation, and the RATES edge to it."""
+    checked("add_feedback", fields, FeedbackFields)
     with validating("feedback"):
-        node = Feedback(
-            score=score,
-            label=label,
-            comment=comment,
-            source=source,
-            rater=rater,
-            conversation_id=getattr(rated, "conversation_id", None),
-            **node_fields(metadata, id, created_at),
-        )
+        node = Feedback(conversation_id=getattr(rated, "conversation_id", None), **own_fields(fields))
         edge = edge_between(Rates, node, rated)
     return node, [edge]
 

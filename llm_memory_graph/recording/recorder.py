@@ -8,9 +8,8 @@ node up by id, these take the node itself (a ``Prompt``, a ``Completion`` ...).
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Unpack
 
 from pydantic import JsonValue
 
@@ -26,14 +25,11 @@ from ..schema import (
     Edge,
     EdgeType,
     Feedback,
-    FeedbackSource,
     Node,
     NodeBase,
     Prompt,
     References,
-    RequestSnapshot,
     ToolInvocation,
-    ToolStatus,
     TransfersTo,
 )
 from ..stores.upsert import check_batch
@@ -51,6 +47,18 @@ from .builders import (
     build_reference,
     build_revision,
     build_tool_invocation,
+)
+from .fields import (
+    AgentFields,
+    CompletionFields,
+    ContextFields,
+    ConversationFields,
+    DocumentFields,
+    FeedbackFields,
+    HandOffFields,
+    PromptFields,
+    ReferenceFields,
+    ToolInvocationFields,
 )
 
 __all__ = ["Recorder"]
@@ -111,16 +119,10 @@ class Recorder(abc.ABC):
         return edge
 
     def start_conversation(
-        self,
-        title: str | None = None,
-        *,
-        user_id: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, title: str | None = None, **fields: Unpack[ConversationFields]
     ) -> Conversation:
         """Record a new conversation (as ``MemoryGraph.start_conversation``)."""
-        node = build_conversation(title, user_id=user_id, metadata=metadata, id=id, created_at=created_at)
+        node = build_conversation(title, **fields)
         self._checked([node], [])
         return node
 
@@ -130,264 +132,72 @@ class Recorder(abc.ABC):
         self._checked([node], [])
         return node
 
-    def add_agent(
-        self,
-        name: str,
-        *,
-        role: str | None = None,
-        description: str | None = None,
-        capabilities: Iterable[str] = (),
-        model: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-    ) -> Agent:
+    def add_agent(self, name: str, **fields: Unpack[AgentFields]) -> Agent:
         """Record an agent node. Unlike ``MemoryGraph.register_agent`` this does not look
         for an agent of the same name first: register agents on the graph, then pass them.
         """
-        node = build_agent(
-            name,
-            role=role,
-            description=description,
-            capabilities=capabilities,
-            model=model,
-            metadata=metadata,
-            id=id,
-        )
+        node = build_agent(name, **fields)
         self._checked([node], [])
         return node
 
     def hand_off(
-        self,
-        from_agent: NodeRef,
-        to_agent: NodeRef,
-        *,
-        reason: str | None = None,
-        conversation: NodeRef | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
+        self, from_agent: NodeRef, to_agent: NodeRef, **fields: Unpack[HandOffFields]
     ) -> TransfersTo:
         """Record a hand-off between agents (as ``MemoryGraph.hand_off``)."""
-        edge = build_hand_off(
-            from_agent, to_agent, reason=reason, conversation=conversation, metadata=metadata
-        )
+        edge = build_hand_off(from_agent, to_agent, **fields)
         self._checked([], [edge])
         return edge
 
-    def add_prompt(
-        self,
-        content: str,
-        *,
-        conversation: NodeRef | None = None,
-        agent: NodeRef | None = None,
-        role: str = "user",
-        triggered_by: NodeRef | None = None,
-        depends_on: Iterable[NodeRef] = (),
-        token_count: int | None = None,
-        user_id: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Prompt:
-        """Record a prompt (as ``MemoryGraph.add_prompt``); its ``sequence`` is given when written."""
-        node, edges = build_prompt(
-            content,
-            conversation=conversation,
-            agent=agent,
-            role=role,
-            triggered_by=triggered_by,
-            depends_on=depends_on,
-            token_count=token_count,
-            user_id=user_id,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+    def add_prompt(self, content: str, **fields: Unpack[PromptFields]) -> Prompt:
+        """Record a prompt (as ``MemoryGraph.add_prompt``)."""
+        node, edges = build_prompt(content, **fields)
         self._checked([node], edges)
         return node
 
-    def add_completion(
-        self,
-        prompt: Prompt,
-        content: str,
-        *,
-        agent: NodeRef | None = None,
-        provider: str | None = None,
-        request_model: str | None = None,
-        response_model: str | None = None,
-        response_id: str | None = None,
-        input_tokens: int | None = None,
-        output_tokens: int | None = None,
-        cached_input_tokens: int | None = None,
-        reasoning_tokens: int | None = None,
-        total_tokens: int | None = None,
-        cost_usd: float | None = None,
-        latency_ms: float | None = None,
-        finish_reason: str | None = None,
-        error: str | None = None,
-        request: RequestSnapshot | Mapping[str, Any] | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Completion:
+    def add_completion(self, prompt: Prompt, content: str, **fields: Unpack[CompletionFields]) -> Completion:
         """Record a model's answer to ``prompt`` (the ``Prompt`` itself), as
         ``MemoryGraph.add_completion`` does.
         """
-        node, edges = build_completion(
-            _node_of(prompt, Prompt, "prompt"),
-            content,
-            agent=agent,
-            provider=provider,
-            request_model=request_model,
-            response_model=response_model,
-            response_id=response_id,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            cached_input_tokens=cached_input_tokens,
-            reasoning_tokens=reasoning_tokens,
-            total_tokens=total_tokens,
-            cost_usd=cost_usd,
-            latency_ms=latency_ms,
-            finish_reason=finish_reason,
-            error=error,
-            request=request,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_completion(_node_of(prompt, Prompt, "prompt"), content, **fields)
         self._checked([node], edges)
         return node
 
     def add_tool_invocation(
-        self,
-        completion: Completion,
-        tool_name: str,
-        *,
-        arguments: Mapping[str, JsonValue] | None = None,
-        result: JsonValue = None,
-        error: str | None = None,
-        status: ToolStatus | str | None = None,
-        duration_ms: float | None = None,
-        tool_call_id: str | None = None,
-        agent: NodeRef | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, completion: Completion, tool_name: str, **fields: Unpack[ToolInvocationFields]
     ) -> ToolInvocation:
-        """Record a tool call ``completion`` (the ``Completion`` itself) asked for."""
+        """Record a tool call ``completion`` (the ``Completion`` itself) asked for, as
+        ``MemoryGraph.add_tool_invocation`` does.
+        """
         node, edges = build_tool_invocation(
-            _node_of(completion, Completion, "completion"),
-            tool_name,
-            arguments=arguments,
-            result=result,
-            error=error,
-            status=status,
-            duration_ms=duration_ms,
-            tool_call_id=tool_call_id,
-            agent=agent,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
+            _node_of(completion, Completion, "completion"), tool_name, **fields
         )
         self._checked([node], edges)
         return node
 
-    def add_document(
-        self,
-        content: str,
-        *,
-        title: str | None = None,
-        source: str | None = None,
-        uri: str | None = None,
-        chunk_index: int | None = None,
-        chunk_count: int | None = None,
-        mime_type: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Document:
+    def add_document(self, content: str, **fields: Unpack[DocumentFields]) -> Document:
         """Record a document or chunk (as ``MemoryGraph.add_document``)."""
-        node = build_document(
-            content,
-            title=title,
-            source=source,
-            uri=uri,
-            chunk_index=chunk_index,
-            chunk_count=chunk_count,
-            mime_type=mime_type,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node = build_document(content, **fields)
         self._checked([node], [])
         return node
 
-    def reference(
-        self,
-        item: NodeRef,
-        document: NodeRef,
-        *,
-        score: float | None = None,
-        rank: int | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-    ) -> References:
-        """Record that a prompt or completion used a document or context (REFERENCES)."""
-        edge = build_reference(item, document, score=score, rank=rank, metadata=metadata)
+    def reference(self, item: NodeRef, document: NodeRef, **fields: Unpack[ReferenceFields]) -> References:
+        """Record that an item used a document or context (as ``MemoryGraph.reference``)."""
+        edge = build_reference(item, document, **fields)
         self._checked([], [edge])
         return edge
 
-    def attach_context(
-        self,
-        content: str,
-        *,
-        to: NodeRef | Iterable[NodeRef] = (),
-        conversation: NodeRef | None = None,
-        kind: str = "text",
-        agent: NodeRef | None = None,
-        token_count: int | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
-    ) -> Context:
+    def attach_context(self, content: str, **fields: Unpack[ContextFields]) -> Context:
         """Record context and the items that used it (as ``MemoryGraph.attach_context``)."""
-        node, edges = build_context(
-            content,
-            to=to,
-            conversation=conversation,
-            kind=kind,
-            agent=agent,
-            token_count=token_count,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        node, edges = build_context(content, **fields)
         self._checked([node], edges)
         return node
 
     def add_feedback(
-        self,
-        target: Completion | Prompt | ToolInvocation,
-        *,
-        score: float | None = None,
-        label: str | None = None,
-        comment: str | None = None,
-        source: FeedbackSource | str = FeedbackSource.HUMAN,
-        rater: str | None = None,
-        metadata: Mapping[str, JsonValue] | None = None,
-        id: str | None = None,
-        created_at: datetime | None = None,
+        self, target: Completion | Prompt | ToolInvocation, **fields: Unpack[FeedbackFields]
     ) -> Feedback:
         """Record a judgement of ``target`` (the node itself), as ``MemoryGraph.add_feedback``."""
-        rated: Node = _node_of(target, (Completion, Prompt, ToolInvocation), "target")
-        node, edges = build_feedback(
-            rated,
-            score=score,
-            label=label,
-            comment=comment,
-            source=source,
-            rater=rater,
-            metadata=metadata,
-            id=id,
-            created_at=created_at,
-        )
+        rated = _node_of(target, (Completion, Prompt, ToolInvocation), "target")
+        node, edges = build_feedback(rated, **fields)
         self._checked([node], edges)
         return node
 

@@ -29,7 +29,7 @@ from ...errors import ConstraintError, MigrationError
 from ._queries import Migration, migrations
 from ._sync.store import Neo4jStore
 
-__all__ = ["Migration", "MigrationState", "Migrator"]
+__all__ = ["Migration", "MigrationState", "Migrator", "migrations"]
 
 log = logging.getLogger(__name__)
 
