@@ -222,6 +222,13 @@ class GraphMetrics:
             namespace=namespace,
             registry=registry,
         )
+        self.recording_failures = Counter(
+            "recording_failures",
+            "Automatic recordings (track, integrations) that failed; the user's call went on.",
+            ["stage"],
+            namespace=namespace,
+            registry=registry,
+        )
         for reason in DropReason:
             self.dropped.labels(reason.value)
         for kind in TOKEN_FIELDS:

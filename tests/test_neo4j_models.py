@@ -540,6 +540,7 @@ SAMPLE_NODES: dict[NodeType, Node] = {
         total_tokens=18,
         cost_usd=0.0031,
         latency_ms=842.5,
+        time_to_first_token_ms=211.0,
         finish_reason="length",
         error="cut short",
         request=RequestSnapshot(

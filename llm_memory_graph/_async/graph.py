@@ -56,6 +56,8 @@ from ..recording.fields import (
     ReferenceFields,
     ToolInvocationFields,
 )
+from ..recording.pending import PendingToolCalls
+from ..recording.scope import TrackOptions, current_scope, instantiation, scoped
 from ..schema import (
     Agent,
     Completion,
@@ -88,6 +90,7 @@ from ..stores.neo4j import is_neo4j_uri
 from ..stores.retry import RetryPolicy
 from ..stores.sqlite import AsyncSQLiteStore
 from .templates import _AsyncTemplateMethods
+from .tracking import AsyncTracker
 from .traversal import _AsyncTraversalMethods
 from .writes import _AsyncWriteMethods
 
@@ -126,6 +129,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         self._state = GraphState.OPENED
         self._cache = QueryCache() if cache is True else (cache or None)
         self._metrics = attach(registry, store, self._cache)
+        self._pending_tools = PendingToolCalls()
         self._writers: weakref.WeakSet[AsyncBufferedWriter] = weakref.WeakSet()
 
     @classmethod
@@ -294,8 +298,9 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             edge); ``depends_on``, earlier items whose output it uses (DEPENDS_ON edges);
             ``token_count``, ``user_id``, ``metadata``, ``id``, ``created_at``: ``PromptFields``.
         """
-        node, edges = build_prompt(content, **fields)
-        return await self._add_one(node, edges)  # type: ignore[return-value]
+        scope = current_scope(self)
+        node, edges = build_prompt(content, **scoped(scope, fields, "conversation", "agent", "triggered_by"))
+        return await self._add_one(node, edges + instantiation(scope, node))  # type: ignore[return-value]
 
     async def add_completion(
         self, prompt: NodeRef, content: str, **fields: Unpack[CompletionFields]
@@ -352,7 +357,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             default ``text``); ``agent``, ``token_count``, ``metadata``, ``id``,
             ``created_at``: ``ContextFields``.
         """
-        node, edges = build_context(content, **fields)
+        node, edges = build_context(content, **scoped(current_scope(self), fields, "conversation", "agent"))
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_feedback(self, target: NodeRef, **fields: Unpack[FeedbackFields]) -> Feedback:
@@ -426,6 +431,26 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         spec = build_filter("stream", **filters)
         async for node in self._stream(spec, batch_size):
             yield node
+
+    def track(self, name: str | None = None, **options: Unpack[TrackOptions]) -> AsyncTracker:
+        """Record the calls made inside a block or a function into one conversation, agent,
+        tool run and template version: a context manager (``async with``) and a decorator.
+
+            async with graph.track("refund chat", agent="router", user_id="u-42"):
+                await client.chat.completions.create(...)   # an instrumented client
+
+        Scopes nest, and follow the code into awaited coroutines, asyncio tasks and threads
+        started with ``contextvars.copy_context().run``. An exception propagates unchanged
+        (a tool run records it as its error); a recording that fails is logged and counted,
+        never raised into the block.
+
+        :param name: the scope's name: a new conversation's title, a hand-off's reason.
+        :param options: ``conversation``, ``agent``, ``tool`` (with ``tool_call_id``,
+            ``arguments``), ``template`` (with ``version`` or ``label``), ``user_id``,
+            ``metadata``: ``TrackOptions``.
+        """
+        require_open(self._state)
+        return AsyncTracker(self, self._metrics, self._pending_tools, name, **options)
 
     def query(self) -> AsyncQuery:
         """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""

@@ -110,6 +110,8 @@ class CompletionFields(NodeFields, total=False):
     total_tokens: int | None
     cost_usd: float | None
     latency_ms: float | None
+    #: For a streamed answer: the milliseconds until its first chunk arrived.
+    time_to_first_token_ms: float | None
     finish_reason: str | None
     error: str | None
     #: What was sent (messages, tools, parameters), so the call can be replayed.

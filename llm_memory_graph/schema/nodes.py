@@ -117,6 +117,9 @@ class Completion(_Item):
     total_tokens: Count | None = Field(default=None, description="input + output when not given.")
     cost_usd: Money | None = None
     latency_ms: Millis | None = None
+    time_to_first_token_ms: Millis | None = Field(
+        default=None, description="For a streamed answer: until its first chunk arrived."
+    )
     finish_reason: str | None = None
     error: str | None = None
     request: RequestSnapshot | None = None

@@ -325,6 +325,7 @@ class CompletionNode(GraphNode):
     total_tokens = IntegerProperty()
     cost_usd = FloatProperty()
     latency_ms = FloatProperty()
+    time_to_first_token_ms = FloatProperty()
     finish_reason = StringProperty(index=True)
     error = StringProperty()
     request = JSONProperty(ensure_ascii=False)

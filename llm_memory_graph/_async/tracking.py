@@ -1,0 +1,183 @@
+# Async source: edit here, then run scripts/unasync.py to regenerate the sync twin.
+"""``graph.track(...)``: a block or a function whose calls record themselves into one
+conversation, agent, tool invocation and template version.
+
+Entering opens or joins a conversation (a new one is closed again on leaving), registers the
+agent and records a hand-off (TRANSFERS_TO) from the enclosing scope's agent, starts a tool
+invocation (or takes over the one a model asked for), and resolves a template version.
+Leaving records how a tool run ended: its result, or its error when the block raised. The
+exception itself always propagates unchanged.
+
+Recording never breaks the user's code: a failed write is logged and counted
+(``recording_failures``) and the block runs on with what could be recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, Unpack
+
+from ..metrics import GraphMetrics
+from ..recording.fields import checked
+from ..recording.pending import PendingToolCalls
+from ..recording.scope import Scope, TrackerBase, TrackOptions, current_scope, enter_scope, leave_scope, log
+from ..recording.tools import finished_tool, started_tool
+from ..schema import Agent, Conversation, NodeBase, ToolInvocation
+
+if TYPE_CHECKING:
+    from contextvars import Token
+
+    from .graph import AsyncMemoryGraph
+
+__all__ = ["AsyncTracker"]
+
+
+class AsyncTracker(TrackerBase):
+    """What ``AsyncMemoryGraph.track(...)`` returns: a context manager and a decorator.
+
+        async with graph.track("support chat", agent="router"):
+            ...                                  # calls here join the conversation
+
+        @graph.track(tool="search")
+        async def search(query: str) -> list[str]: ...
+
+    See ``AsyncMemoryGraph.track`` for the parameters.
+    """
+
+    def __init__(
+        self,
+        graph: AsyncMemoryGraph,
+        metrics: GraphMetrics | None,
+        pending: PendingToolCalls,
+        name: str | None = None,
+        **options: Unpack[TrackOptions],
+    ) -> None:
+        self._graph = graph
+        self._metrics = metrics
+        self._pending = pending
+        self.name = name
+        self._options: dict[str, Any] = dict(checked("track", options, TrackOptions))
+        self.scope: Scope | None = None
+        self._token: Token[Scope | None] | None = None
+        self._opened: Conversation | None = None
+        self._tool: ToolInvocation | None = None
+        self._started = 0.0
+        self._result: object = None
+
+    def fresh(self) -> Self:
+        return type(self)(self._graph, self._metrics, self._pending, self.name, **self._options)
+
+    def returned(self, value: object) -> None:
+        self._result = value
+
+    async def __aenter__(self) -> Self:
+        parent = current_scope(self._graph) or Scope(id(self._graph))
+        conversation_id = await self._conversation(parent)
+        agent_id = await self._agent(parent, conversation_id)
+        template_version_id = await self._template_version(parent)
+        scope = parent.child(
+            name=self.name or parent.name,
+            conversation_id=conversation_id,
+            agent_id=agent_id,
+            template_version_id=template_version_id,
+        )
+        if self._options.get("tool") is not None:
+            self._tool = await self._start_tool(scope)
+            scope = scope.child(tool_invocation_id=self._tool.id if self._tool else None)
+        self.scope = scope
+        self._token = enter_scope(scope)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._token is not None and self.scope is not None:
+            leave_scope(self._token, self.scope)
+        if self._tool is not None:
+            ended = finished_tool(self._tool, self._result, exc, time.perf_counter() - self._started)
+            try:
+                await self._graph.add(nodes=[ended])
+            except Exception as error:
+                self._failed("tool_invocation", error)
+        if self._opened is not None:
+            try:
+                await self._graph.close_conversation(self._opened)
+            except Exception as error:
+                self._failed("conversation", error)
+
+    # ------------------------------------------------------------ steps
+
+    async def _conversation(self, parent: Scope) -> str | None:
+        given = self._options.get("conversation")
+        if isinstance(given, NodeBase):
+            return given.id
+        if isinstance(given, str):
+            return given
+        if parent.conversation_id is not None:
+            return parent.conversation_id
+        try:
+            self._opened = await self._graph.start_conversation(
+                self.name, user_id=self._options.get("user_id"), metadata=self._options.get("metadata")
+            )
+        except Exception as error:
+            self._failed("conversation", error)
+            return None
+        return self._opened.id
+
+    async def _agent(self, parent: Scope, conversation_id: str | None) -> str | None:
+        given = self._options.get("agent")
+        if given is None:
+            return parent.agent_id
+        try:
+            agent = given if isinstance(given, Agent) else await self._graph.register_agent(given)
+            if parent.agent_id is not None and parent.agent_id != agent.id:
+                await self._graph.hand_off(
+                    parent.agent_id, agent, reason=self.name, conversation=conversation_id
+                )
+        except Exception as error:
+            self._failed("agent", error)
+            return parent.agent_id
+        return agent.id
+
+    async def _template_version(self, parent: Scope) -> str | None:
+        name = self._options.get("template")
+        if name is None:
+            return parent.template_version_id
+        try:
+            version = await self._graph.get_template_version(
+                name, version=self._options.get("version"), label=self._options.get("label")
+            )
+        except Exception as error:
+            self._failed("template", error)
+            return parent.template_version_id
+        return version.id
+
+    async def _start_tool(self, scope: Scope) -> ToolInvocation | None:
+        name: str = self._options["tool"]
+        self._started = time.perf_counter()
+        asked = self._pending.take(scope.conversation_id, name, self._options.get("tool_call_id"))
+        if asked is not None:
+            return asked
+        try:
+            started = started_tool(
+                name,
+                arguments=self._options.get("arguments"),
+                tool_call_id=self._options.get("tool_call_id"),
+                conversation_id=scope.conversation_id,
+                agent_id=scope.agent_id,
+            )
+            await self._graph.add(nodes=[started])
+        except Exception as error:
+            self._failed("tool_invocation", error)
+            return None
+        return started
+
+    def _failed(self, stage: str, error: Exception) -> None:
+        """Log and count a recording that failed; the user's code runs on."""
+        log.warning("llm-memory-graph could not record the %s of %r: %s", stage, self.name, error)
+        if self._metrics is not None:
+            self._metrics.recording_failures.labels(stage).inc()
