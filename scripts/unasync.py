@@ -31,7 +31,9 @@ SUBSTITUTIONS = [
     (r"\b(_?)Async(?=[A-Z])", r"\1"),
     # aiter_pages -> iter_pages, aclose -> close, astream -> stream; __aenter__ -> __enter__.
     (r"\ba(iter_\w+|close|stream)\b", r"\1"),
-    (r"\b__a(enter|exit)__\b", r"__\1__"),
+    (r"\b__a(enter|exit|iter|next)__\b", r"__\1__"),
+    (r"\bStopAsyncIteration\b", "StopIteration"),
+    (r"\._async\b", "._sync"),
     (r"Awaitable\[(\w+)\]", r"\1"),
     (r"Awaitable, ", ""),
     (r"\basync (def|for|with)\b", r"\1"),

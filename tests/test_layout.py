@@ -1,7 +1,8 @@
 """The package's layout keeps its rules: small modules, and imports that only run downward.
 
 Layers, top to bottom: the public names (``__init__``), the command line (``cli``) and
-the demo scenario (``demo``), which use the facade; the facade (``_async``, ``_sync``);
+the demo scenario (``demo``), which use the facade; the facade (``_async``, ``_sync``) and
+the provider integrations it switches on (``integrations``);
 ``recording``, ``views``, ``query``; ``stores``; the model (``schema``, ``spec``, ...).
 """
 
@@ -60,8 +61,12 @@ def test_imports_run_downward(path: Path) -> None:
     imported = set(_imports(path))
     upward: list[str] = []
     if _under(module, "stores"):
-        upward += [m for m in imported if _under(m, "_async", "_sync", "cli", "recording", "views", "query")]
-    if not _under(module, "_async", "_sync", "cli", "demo") and module != "llm_memory_graph":
+        upward += [
+            m
+            for m in imported
+            if _under(m, "_async", "_sync", "cli", "integrations", "recording", "views", "query")
+        ]
+    if not _under(module, "_async", "_sync", "cli", "demo", "integrations") and module != "llm_memory_graph":
         upward += [m for m in imported if _under(m, "_async", "_sync", "cli")]
     assert upward == []
 

@@ -103,6 +103,8 @@ class AsyncTracker(TrackerBase):
                 await self._graph.add(nodes=[ended])
             except Exception as error:
                 self._failed("tool_invocation", error)
+            else:
+                self._pending.put(ended)  # a tool result sent to a model later finds it by call id
         if self._opened is not None:
             try:
                 await self._graph.close_conversation(self._opened)

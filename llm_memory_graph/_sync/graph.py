@@ -97,6 +97,7 @@ from .writes import _WriteMethods
 __all__ = ["MemoryGraph"]
 
 T = TypeVar("T")
+_C = TypeVar("_C")
 
 
 class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
@@ -451,6 +452,23 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         """
         require_open(self._state)
         return Tracker(self, self._metrics, self._pending_tools, name, **options)
+
+    def instrument(self, client: _C) -> _C:
+        """Record every call ``client`` makes into this graph, and return the client.
+
+        Takes an ``openai.OpenAI`` client (``openai.OpenAI`` for ``MemoryGraph``):
+        each Chat Completions call, plain or streamed, becomes a prompt and a completion in
+        the active ``track`` scope, each tool call the model asks for a pending tool
+        invocation, and a tool result sent back completes it and triggers the next prompt.
+        Answers are returned unchanged; a failed recording is logged and counted. Needs the
+        ``openai`` extra: ``pip install "llm-memory-graph[openai]"``.
+
+        :raises UsageError: for a client of another kind.
+        """
+        require_open(self._state)
+        from ..integrations._sync.openai import instrument_openai
+
+        return instrument_openai(self, self._metrics, self._pending_tools, client)
 
     def query(self) -> Query:
         """Start a fluent query: ``graph.query().types("Completion").since("24h").newest()``."""

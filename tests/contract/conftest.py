@@ -6,9 +6,12 @@ else against NEO4J_URI, else it is skipped with one reason (see tests/_neo4j.py)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from tests._neo4j import clear
+from tests.fake_openai import openai_server
 
 STORES = [
     pytest.param("sqlite", id="sqlite"),
@@ -22,3 +25,10 @@ def store_kind(request: pytest.FixtureRequest) -> str:
     if request.param == "neo4j":
         clear(request.getfixturevalue("neo4j_settings"))
     return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def openai_base_url() -> Iterator[str]:
+    """The base URL of a local server that answers as OpenAI's API does (tests/fake_openai.py)."""
+    with openai_server() as url:
+        yield url

@@ -1,0 +1,184 @@
+"""What one OpenAI Chat Completions call is, as the graph records it; no I/O, no import of
+``openai``: requests are the keyword arguments of ``chat.completions.create``, responses
+and stream chunks are read by attribute, as the ``openai`` package's models give them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import JsonValue
+
+__all__ = ["ModelCall", "StreamedAnswer", "call_request", "finished_call", "text_of"]
+
+PROVIDER = "openai"
+
+#: Request keywords that are not parameters of the model call.
+_NOT_PARAMETERS = frozenset(
+    {"messages", "tools", "stream", "extra_headers", "extra_query", "extra_body", "timeout"}
+)
+
+
+def text_of(content: object) -> str:
+    """A message's text: a string as is, the text parts of a list joined by newlines."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):
+        parts = [p.get("text", "") for p in content if isinstance(p, Mapping) and p.get("type") == "text"]
+        return "\n".join(parts)
+    return ""
+
+
+def _plain(value: object) -> Any:
+    """A request value as JSON data (pydantic models and other objects by their dump)."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    try:
+        return json.loads(json.dumps(value, default=str))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@dataclass
+class ModelCall:
+    """One model call as recorded: the prompt (the request's last message), the answer,
+    the tool calls it asked for, and the numbers."""
+
+    prompt: str
+    role: str
+    request: dict[str, Any]
+    #: ``(tool_call_id, result text)`` of the tool results the request sends back.
+    tool_results: list[tuple[str, str]]
+    request_model: str | None
+    content: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: ``(tool_call_id, tool name, arguments)`` of each tool call the model asked for.
+    tool_calls: list[tuple[str, str, dict[str, JsonValue]]] = field(default_factory=list)
+
+
+def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
+    """The request half of a call, from ``create``'s keyword arguments."""
+    messages = [_plain(m) for m in kwargs.get("messages") or ()]
+    last = messages[-1] if messages else {}
+    after_assistant: list[dict[str, Any]] = []
+    for message in messages:
+        after_assistant = [] if message.get("role") == "assistant" else [*after_assistant, message]
+    results = [
+        (str(m["tool_call_id"]), text_of(m.get("content")))
+        for m in after_assistant
+        if m.get("role") == "tool" and m.get("tool_call_id")
+    ]
+    parameters = {k: _plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
+    return ModelCall(
+        prompt=text_of(last.get("content")),
+        role=str(last.get("role") or "user"),
+        request={
+            "messages": messages,
+            "tools": [_plain(t) for t in kwargs.get("tools") or ()],
+            "parameters": parameters,
+        },
+        tool_results=results,
+        request_model=kwargs.get("model"),
+    )
+
+
+def _arguments(text: str | None) -> dict[str, JsonValue]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {"_raw": text}
+    return value if isinstance(value, dict) else {"_value": value}
+
+
+def _usage(usage: Any) -> dict[str, Any]:
+    if usage is None:
+        return {}
+    found = {"input_tokens": usage.prompt_tokens, "output_tokens": usage.completion_tokens}
+    prompt_details = getattr(usage, "prompt_tokens_details", None)
+    completion_details = getattr(usage, "completion_tokens_details", None)
+    if prompt_details is not None and prompt_details.cached_tokens is not None:
+        found["cached_input_tokens"] = prompt_details.cached_tokens
+    if completion_details is not None and completion_details.reasoning_tokens is not None:
+        found["reasoning_tokens"] = completion_details.reasoning_tokens
+    return found
+
+
+def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
+    """The call completed with a ``ChatCompletion``."""
+    choice = response.choices[0] if response.choices else None
+    message = choice.message if choice is not None else None
+    call.content = (message.content or "") if message is not None else ""
+    call.tool_calls = [
+        (t.id, t.function.name, _arguments(t.function.arguments))
+        for t in (message.tool_calls or [] if message is not None else [])
+        if getattr(t, "function", None) is not None
+    ]
+    call.fields = {
+        "provider": PROVIDER,
+        "request_model": call.request_model,
+        "response_model": response.model,
+        "response_id": response.id,
+        "finish_reason": choice.finish_reason if choice is not None else None,
+        "latency_ms": round(seconds * 1000, 3),
+        **_usage(response.usage),
+    }
+    return call
+
+
+class StreamedAnswer:
+    """Collects a streamed answer chunk by chunk: its text, tool calls, usage and timing."""
+
+    def __init__(self, call: ModelCall, started: float) -> None:
+        self.call = call
+        self.started = started
+        self.first: float | None = None
+        self._text: list[str] = []
+        self._tools: dict[int, list[str]] = {}
+        self._model: str | None = None
+        self._id: str | None = None
+        self._finish: str | None = None
+        self._usage: Any = None
+
+    def add(self, chunk: Any) -> None:
+        """Take one ``ChatCompletionChunk``."""
+        if self.first is None:
+            self.first = time.perf_counter()
+        self._model = chunk.model or self._model
+        self._id = chunk.id or self._id
+        self._usage = chunk.usage or self._usage
+        for choice in chunk.choices or ():
+            if choice.index != 0:
+                continue
+            delta = choice.delta
+            if delta.content:
+                self._text.append(delta.content)
+            for tool in delta.tool_calls or ():
+                slot = self._tools.setdefault(tool.index, ["", "", ""])
+                slot[0] = tool.id or slot[0]
+                if tool.function is not None:
+                    slot[1] = tool.function.name or slot[1]
+                    slot[2] += tool.function.arguments or ""
+            self._finish = choice.finish_reason or self._finish
+
+    def finished(self, now: float) -> ModelCall:
+        """The call as recorded once the stream ended."""
+        call = self.call
+        call.content = "".join(self._text)
+        call.tool_calls = [(i, n, _arguments(a)) for _, (i, n, a) in sorted(self._tools.items())]
+        call.fields = {
+            "provider": PROVIDER,
+            "request_model": call.request_model,
+            "response_model": self._model,
+            "response_id": self._id,
+            "finish_reason": self._finish,
+            "latency_ms": round((now - self.started) * 1000, 3),
+            **_usage(self._usage),
+        }
+        if self.first is not None:
+            call.fields["time_to_first_token_ms"] = round((self.first - self.started) * 1000, 3)
+        return call
