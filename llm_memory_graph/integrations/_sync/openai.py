@@ -36,7 +36,9 @@ _C = TypeVar("_C")
 class OpenAIRecorder:
     """Writes the calls of one instrumented client into one graph."""
 
-    def __init__(self, graph: MemoryGraph, metrics: GraphMetrics | None, pending: PendingToolCalls) -> None:
+    def __init__(
+        self, graph: MemoryGraph, metrics: GraphMetrics | None, pending: PendingToolCalls
+    ) -> None:
         self._graph = graph
         self._metrics = metrics
         self._pending = pending
@@ -67,7 +69,9 @@ class OpenAIRecorder:
             role=call.role,
             triggered_by=triggered_by or (scope.tool_invocation_id if scope else None),
         )
-        completion = self._graph.add_completion(prompt, call.content, request=call.request, **call.fields)
+        completion = self._graph.add_completion(
+            prompt, call.content, request=call.request, **call.fields
+        )
         for tool_call_id, name, arguments in call.tool_calls:
             asked = self._graph.add_tool_invocation(
                 completion, name, arguments=arguments, tool_call_id=tool_call_id, status="pending"
