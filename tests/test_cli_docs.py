@@ -36,6 +36,7 @@ def test_the_group_has_every_expected_command() -> None:
         "lineage",
         "migrate",
         "report",
+        "reprice",
         "serve-metrics",
         "show",
         "stats",

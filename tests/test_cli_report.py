@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from llm_memory_graph import MemoryGraph
 from llm_memory_graph.cli import cli
 from llm_memory_graph.cli.report import parse_by, report, report_table
+from llm_memory_graph.pricing import PriceTable
 from llm_memory_graph.spec import AggregateRow, GroupBy
 from tests._cli import run_cli
 
@@ -361,3 +362,39 @@ def test_report_error_is_one_line_on_stderr(demo_db: str) -> None:
     done = run_cli("report", "--by", "week", "--db", demo_db)
     assert done.returncode == 1
     assert done.stderr.startswith("Error: --by: unknown grouping 'week'") and done.stderr.count("\n") == 1
+
+
+def _priced_db(db_path: Path) -> Path:
+    table = PriceTable.from_json(
+        {"version": "v1", "models": {"m": [{"from": "2020-01-01", "input": 1, "output": 2}]}}
+    )
+    with MemoryGraph.open(db_path, prices=table) as graph:
+        prompt = graph.add_prompt("hi")
+        graph.add_completion(prompt, "hello", request_model="m", input_tokens=1000, output_tokens=500)
+    return db_path
+
+
+def test_reprice_recomputes_costs_from_a_price_table_file(db_path: Path, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(
+        json.dumps({"version": "v2", "models": {"m": [{"from": "2020-01-01", "input": 2, "output": 4}]}})
+    )
+    _priced_db(db_path)
+    dry = CliRunner().invoke(cli, ["reprice", "--db", str(db_path), "--prices", str(prices), "--dry-run"])
+    assert dry.output == "1 completion would change (price table v2).\n"
+    done = CliRunner().invoke(cli, ["reprice", "--db", str(db_path), "--prices", str(prices), "--json"])
+    assert json.loads(done.output) == {"completions": 1, "dry_run": False, "price_version": "v2"}
+    with MemoryGraph.open(db_path) as graph:
+        completion = graph.find(types="Completion").items[0]
+    assert (completion.cost_usd, completion.price_version) == (0.004, "v2")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "content", ["not json", "[1, 2]", '{"version": "v", "models": {"m": [{"input": 1}]}}']
+)
+def test_reprice_refuses_a_bad_price_table_in_one_line(db_path: Path, tmp_path: Path, content: str) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(content)
+    _priced_db(db_path)
+    done = CliRunner().invoke(cli, ["reprice", "--db", str(db_path), "--prices", str(prices)])
+    assert done.exit_code == 1 and done.output.startswith("Error: ") and done.output.count("\n") == 1

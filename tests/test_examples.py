@@ -21,6 +21,7 @@ import pytest
 
 from llm_memory_graph.stores.neo4j import Neo4jSettings
 from tests._neo4j import clear
+from tests.fake_openai import openai_server
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +91,11 @@ EXPECTED: dict[str, list[str]] = {
         "gpt-4o 3 1 2350 0.0057 1240 30000 4.50",
         "gpt-4o-mini 2 0 1625 0.0003 380 410 3.50",
     ],
+    "openai_auto_capture": [
+        "The model said: It is 21C in Paris.",
+        "answer: gpt-4o-mini-2024-07-18, 42 tokens in, $0.000010",
+        "via tool get_weather({'city': 'Paris'}) -> 21C in Paris [success]",
+    ],
     "migration_guide": [],  # what it prints depends on the store: see STORE_EXPECTED
 }
 
@@ -112,6 +118,17 @@ STORE_EXPECTED: dict[tuple[str, str], list[str]] = {
 
 NAMES = sorted(EXPECTED)
 
+#: Where the examples' OpenAI client goes: a local server that answers as the API does.
+OPENAI: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _openai_api() -> Iterator[None]:
+    with openai_server() as url:
+        OPENAI.update(OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test")
+        yield
+    OPENAI.clear()
+
 
 def squash(text: str) -> str:
     """``text`` with every run of whitespace made one space."""
@@ -129,6 +146,7 @@ def run_example(
     }
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
     environ["PYTHONIOENCODING"] = "utf-8"
+    environ.update(OPENAI)
     environ.update(env or {})
     return subprocess.run(
         [sys.executable, "-W", "error", str(EXAMPLES / f"{name}.py"), *args],

@@ -541,6 +541,7 @@ SAMPLE_NODES: dict[NodeType, Node] = {
         cost_usd=0.0031,
         latency_ms=842.5,
         time_to_first_token_ms=211.0,
+        price_version="2026-12-01",
         finish_reason="length",
         error="cut short",
         request=RequestSnapshot(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph.schema import EDGE_RULES, EdgeType
+from tests.fake_openai import openai_server
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -36,8 +37,11 @@ def test_every_python_example_in_the_readme_runs(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    for i, code in enumerate(blocks):  # one section's examples build on each other
-        exec(compile(code, f"README.md ({title}, example {i + 1})", "exec"), namespace)
+    with openai_server() as url:  # the "Record automatically" client talks to it
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        for i, code in enumerate(blocks):  # one section's examples build on each other
+            exec(compile(code, f"README.md ({title}, example {i + 1})", "exec"), namespace)
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:

@@ -33,7 +33,8 @@ NODES: list[tuple[type[Any], type[NodeBase], set[str]]] = [
     (f.ConversationFields, Conversation, {"title", "status", "closed_at", "item_count"}),
     (f.AgentFields, Agent, {"name", "status", "created_at"}),  # name positional; status is the store's
     (f.PromptFields, Prompt, {"content"}),
-    (f.CompletionFields, Completion, {"content", "user_id"}),  # user_id comes from the conversation
+    # user_id comes from the conversation; price_version from the graph's price table
+    (f.CompletionFields, Completion, {"content", "user_id", "price_version"}),
     (f.ToolInvocationFields, ToolInvocation, {"tool_name", "user_id"}),
     (f.DocumentFields, Document, {"content", "content_hash"}),  # the hash is computed
     (f.ContextFields, Context, {"content", "user_id"}),

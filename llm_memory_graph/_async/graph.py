@@ -6,6 +6,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar, Unpack
 
@@ -23,9 +24,10 @@ from ..arguments import (
     require_open,
 )
 from ..cache import QueryCache
-from ..errors import InvalidInputError, MemoryGraphError
+from ..errors import InvalidInputError, MemoryGraphError, UsageError
 from ..metrics import Operation, attach, measure
 from ..paging import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
+from ..pricing import PriceTable, repriced
 from ..query import AsyncQuery
 from ..recording.buffer import AsyncBufferedWriter
 from ..recording.builders import (
@@ -97,6 +99,9 @@ from .writes import _AsyncWriteMethods
 __all__ = ["AsyncMemoryGraph"]
 
 T = TypeVar("T")
+
+#: Completions rewritten per store write by ``reprice``.
+REPRICE_CHUNK = 500
 _C = TypeVar("_C")
 
 
@@ -125,8 +130,11 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         store: AsyncGraphStore,
         cache: QueryCache | bool = True,
         registry: CollectorRegistry | None = REGISTRY,
+        prices: PriceTable | bool = True,
     ) -> None:
         self._store = store
+        #: What completions recorded without a cost are priced from; ``None`` prices nothing.
+        self.prices: PriceTable | None = PriceTable.shipped() if prices is True else (prices or None)
         self._state = GraphState.OPENED
         self._cache = QueryCache() if cache is True else (cache or None)
         self._metrics = attach(registry, store, self._cache)
@@ -147,6 +155,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         registry: CollectorRegistry | None = REGISTRY,
         retry: RetryPolicy | None = None,
         read_only: bool = False,
+        prices: PriceTable | bool = True,
     ) -> AsyncMemoryGraph:
         """Return a graph on a Neo4j server or an embedded SQLite file; no I/O until first use.
 
@@ -166,16 +175,20 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             upgrading nothing (an empty file or an older schema is refused); writes raise
             ``StoreReadOnlyError``. A file on a read-only folder or mount is opened this
             way even without it.
+        :param prices: what completions recorded without a cost are priced from: the
+            shipped ``PriceTable`` (default), one of your own, or ``False`` for none.
         """
         if is_neo4j_uri(target):
             from ..stores.neo4j import AsyncNeo4jStore, Neo4jSettings
 
             settings = Neo4jSettings.from_env(str(target), user=user, password=password, database=database)
-            return cls(store=AsyncNeo4jStore(settings, retry=retry), cache=cache, registry=registry)
+            return cls(
+                store=AsyncNeo4jStore(settings, retry=retry), cache=cache, registry=registry, prices=prices
+            )
         if target is None:
             target = default_db_path()
         store = AsyncSQLiteStore(target, timeout=timeout, durable=durable, retry=retry, read_only=read_only)
-        return cls(store=store, cache=cache, registry=registry)
+        return cls(store=store, cache=cache, registry=registry, prices=prices)
 
     @property
     def store(self) -> AsyncGraphStore:
@@ -313,7 +326,7 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
             (to replay the call); ``agent`` defaults to the prompt's.
         """
         source: Prompt = await self._get_typed(prompt, NodeType.PROMPT, "prompt")  # type: ignore[assignment]
-        node, edges = build_completion(source, content, **fields)
+        node, edges = build_completion(source, content, self.prices, **fields)
         return await self._add_one(node, edges)  # type: ignore[return-value]
 
     async def add_tool_invocation(
@@ -432,6 +445,42 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         spec = build_filter("stream", **filters)
         async for node in self._stream(spec, batch_size):
             yield node
+
+    async def reprice(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        prices: PriceTable | None = None,
+        dry_run: bool = False,
+    ) -> int:
+        """Recompute from a price table the cost of the completions created in a period:
+        those priced from a table before, and those with token counts and no cost. A cost
+        the caller gave is kept. Return how many completions changed (or would, ``dry_run``).
+
+        :param prices: the table to price from; default the graph's (``prices``).
+        :raises UsageError: when there is no table to price from.
+        """
+        table = prices or self.prices
+        if table is None:
+            raise UsageError(
+                "there is no price table to reprice from: pass prices=, or open the graph with one"
+            )
+        changed: list[Node] = []
+        count = 0
+        async for node in self.stream(types=NodeType.COMPLETION, since=since, until=until):
+            updated = repriced(node, table)  # type: ignore[arg-type]
+            if updated is None:
+                continue
+            count += 1
+            if not dry_run:
+                changed.append(updated)
+            if len(changed) >= REPRICE_CHUNK:
+                await self.add(nodes=changed)
+                changed = []
+        if changed:
+            await self.add(nodes=changed)
+        return count
 
     def track(self, name: str | None = None, **options: Unpack[TrackOptions]) -> AsyncTracker:
         """Record the calls made inside a block or a function into one conversation, agent,

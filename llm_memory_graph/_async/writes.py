@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..metrics import GraphMetrics, Operation
+    from ..pricing import PriceTable
     from ..schema import Edge, Node
 
 __all__ = ["_AsyncWriteMethods"]
@@ -32,6 +33,7 @@ class _AsyncWriteMethods:
         _state: GraphState
         _metrics: GraphMetrics | None
         _writers: weakref.WeakSet[AsyncBufferedWriter]
+        prices: PriceTable | None
 
         async def _write(
             self, nodes: Sequence[Node], edges: Sequence[Edge], operation: Operation = ...
@@ -48,7 +50,9 @@ class _AsyncWriteMethods:
             chunk raises ``BatchWriteError`` naming it; chunks before it stay written.
         """
         require_open(self._state)
-        return AsyncBatch(self._write, chunk_size=chunk_size)
+        batch = AsyncBatch(self._write, chunk_size=chunk_size)
+        batch.prices = self.prices
+        return batch
 
     def buffered(
         self,
@@ -79,6 +83,7 @@ class _AsyncWriteMethods:
             exit_timeout=exit_timeout,
             metrics=self._metrics,
         )
+        writer.prices = self.prices
         self._writers.add(writer)
         return writer
 

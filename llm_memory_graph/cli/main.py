@@ -42,7 +42,7 @@ from .common import (
     store_options,
 )
 from .metrics import serve_metrics_command
-from .report import parse_moment, report
+from .report import parse_moment, report, reprice
 from .templates import templates
 
 if TYPE_CHECKING:
@@ -435,6 +435,7 @@ def migrate_status(store: StoreChoice, as_json: bool) -> None:
 
 
 cli.add_command(report)
+cli.add_command(reprice)
 cli.add_command(templates)
 cli.add_command(serve_metrics_command)
 

@@ -9,12 +9,16 @@ commands live in ``_cli_common.py``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
+from ..errors import MemoryGraphError
+from ..pricing import PriceTable
 from ..schema import utcnow, validating
 from ..spec import AggregateRow, GroupBy, NodeFilter
 from ..views.text import visible
@@ -24,13 +28,23 @@ from .common import (
     agent_names,
     agent_ref,
     echo_json,
+    error_line,
     open_graph,
     output_options,
     parse_meta,
     store_options,
 )
 
-__all__ = ["parse_by", "parse_moment", "report", "report_json", "report_table"]
+__all__ = [
+    "MAX_PRICES_BYTES",
+    "parse_by",
+    "parse_moment",
+    "read_prices",
+    "report",
+    "report_json",
+    "report_table",
+    "reprice",
+]
 
 #: Column titles of the groupings in the text table.
 _GROUP_TITLES: dict[GroupBy, str] = {
@@ -229,3 +243,70 @@ def report(
         click.echo("No completions match.")
     else:
         click.echo(report_table(rows, groupings, agents=agents))
+
+
+#: Largest price table file ``reprice --prices`` reads.
+MAX_PRICES_BYTES = 10_000_000
+
+
+def read_prices(path: Path) -> PriceTable:
+    """A price table from a JSON file, as ``PriceTable.from_json`` reads it."""
+    try:
+        if path.stat().st_size > MAX_PRICES_BYTES:
+            raise click.ClickException(f"{path} is larger than {MAX_PRICES_BYTES:,} bytes")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise click.ClickException(f"cannot read a price table from {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path} holds no price table (a JSON object with 'version' and 'models')")
+    return PriceTable.from_json(data)
+
+
+@click.command("reprice")
+@click.option(
+    "--since", metavar="WHEN", help="Completions created at or after WHEN (30m, 24h, 7d, or ISO 8601)."
+)
+@click.option("--until", metavar="WHEN", help="Completions created before WHEN; same forms as --since.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A price table (JSON: version and models); default the one this version ships.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Count the completions whose cost would change; change nothing."
+)
+@store_options
+@output_options
+def reprice(
+    since: str | None,
+    until: str | None,
+    prices_file: Path | None,
+    dry_run: bool,
+    store: StoreChoice,
+    as_json: bool,
+) -> None:
+    """Recompute the cost of completions from a price table.
+
+    Completions priced from a table before, and those with token counts but no cost, get
+    the table's prices on their day and its version; a cost the recording gave is kept.
+    """
+    now = utcnow()
+    since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
+    with open_graph(store, write=not dry_run) as graph:
+        try:
+            table = (
+                read_prices(prices_file)
+                if prices_file is not None
+                else (graph.prices or PriceTable.shipped())
+            )
+            count = graph.reprice(since=since_at, until=until_at, prices=table, dry_run=dry_run)
+        except MemoryGraphError as exc:
+            raise click.ClickException(error_line(exc)) from exc
+    if as_json:
+        echo_json({"completions": count, "dry_run": dry_run, "price_version": table.version})
+        return
+    verb = "would change" if dry_run else "repriced"
+    click.echo(
+        f"{count:,} completion{'s' if count != 1 else ''} {verb} (price table {visible(table.version)})."
+    )

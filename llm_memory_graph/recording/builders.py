@@ -15,6 +15,7 @@ from pydantic import JsonValue
 
 from ..arguments import NodeRef, metadata_field, optional_id, ref_id
 from ..errors import EdgeEndpointError
+from ..pricing import PriceTable, priced
 from ..schema import (
     EDGE_RULES,
     Agent,
@@ -179,9 +180,10 @@ def build_prompt(content: str, **fields: Unpack[PromptFields]) -> tuple[Prompt, 
 
 
 def build_completion(
-    source: Prompt, content: str, **fields: Unpack[CompletionFields]
+    source: Prompt, content: str, prices: PriceTable | None = None, **fields: Unpack[CompletionFields]
 ) -> tuple[Completion, list[Edge]]:
-    """A completion in its prompt's conversation, and the GENERATES edge from the prompt."""
+    """A completion in its prompt's conversation, and the GENERATES edge from the prompt;
+    priced from ``prices`` when the call gave no cost."""
     checked("add_completion", fields, CompletionFields)
     with validating("completion"):
         node = Completion(
@@ -190,6 +192,7 @@ def build_completion(
             agent_id=optional_id(fields.get("agent"), "agent") or source.agent_id,
             **own_fields(fields),
         )
+        node = priced(node, prices)
         edge = edge_between(Generates, source, node)
     return node, [edge]
 

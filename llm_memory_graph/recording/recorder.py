@@ -15,6 +15,7 @@ from pydantic import JsonValue
 
 from ..arguments import NodeRef
 from ..errors import InvalidInputError
+from ..pricing import PriceTable
 from ..schema import (
     Agent,
     Completion,
@@ -85,6 +86,9 @@ class Recorder(abc.ABC):
     checks them as one atomic record (duplicate ids, store-kept edge types), and passes
     them on. A call that raises recorded nothing.
     """
+
+    #: The prices completions recorded without a cost are priced from (the graph's).
+    prices: PriceTable | None = None
 
     @abc.abstractmethod
     def _record(self, nodes: list[Node], edges: list[Edge]) -> None:
@@ -158,7 +162,7 @@ class Recorder(abc.ABC):
         """Record a model's answer to ``prompt`` (the ``Prompt`` itself), as
         ``MemoryGraph.add_completion`` does.
         """
-        node, edges = build_completion(_node_of(prompt, Prompt, "prompt"), content, **fields)
+        node, edges = build_completion(_node_of(prompt, Prompt, "prompt"), content, self.prices, **fields)
         self._checked([node], edges)
         return node
 

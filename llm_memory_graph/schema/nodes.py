@@ -116,6 +116,9 @@ class Completion(_Item):
     reasoning_tokens: Count | None = None
     total_tokens: Count | None = Field(default=None, description="input + output when not given.")
     cost_usd: Money | None = None
+    price_version: str | None = Field(
+        default=None, description="The price table cost_usd was computed from; none when the caller gave it."
+    )
     latency_ms: Millis | None = None
     time_to_first_token_ms: Millis | None = Field(
         default=None, description="For a streamed answer: until its first chunk arrived."

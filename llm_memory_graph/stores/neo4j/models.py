@@ -324,6 +324,7 @@ class CompletionNode(GraphNode):
     reasoning_tokens = IntegerProperty()
     total_tokens = IntegerProperty()
     cost_usd = FloatProperty()
+    price_version = StringProperty()
     latency_ms = FloatProperty()
     time_to_first_token_ms = FloatProperty()
     finish_reason = StringProperty(index=True)
