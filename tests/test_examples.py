@@ -21,7 +21,7 @@ import pytest
 
 from llm_memory_graph.stores.neo4j import Neo4jSettings
 from tests._neo4j import clear
-from tests.fake_openai import openai_server
+from tests.fake_providers import provider_server
 
 pytestmark = pytest.mark.slow
 
@@ -124,8 +124,8 @@ OPENAI: dict[str, str] = {}
 
 @pytest.fixture(scope="module", autouse=True)
 def _openai_api() -> Iterator[None]:
-    with openai_server() as url:
-        OPENAI.update(OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-test")
+    with provider_server() as url:
+        OPENAI.update(OPENAI_BASE_URL=f"{url}/v1", OPENAI_API_KEY="sk-test")
         yield
     OPENAI.clear()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from llm_memory_graph.schema import EDGE_RULES, EdgeType
-from tests.fake_openai import openai_server
+from tests.fake_providers import provider_server
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -37,8 +37,8 @@ def test_every_python_example_in_the_readme_runs(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    with openai_server() as url:  # the "Record automatically" client talks to it
-        monkeypatch.setenv("OPENAI_BASE_URL", url)
+    with provider_server() as url:  # the "Record automatically" client talks to it
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{url}/v1")
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
         for i, code in enumerate(blocks):  # one section's examples build on each other
             exec(compile(code, f"README.md ({title}, example {i + 1})", "exec"), namespace)

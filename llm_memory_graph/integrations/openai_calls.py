@@ -1,19 +1,17 @@
 """What one OpenAI Chat Completions call is, as the graph records it; no I/O, no import of
-``openai``: requests are the keyword arguments of ``chat.completions.create``, responses
-and stream chunks are read by attribute, as the ``openai`` package's models give them.
+``openai``: requests are the keyword arguments of ``chat.completions.create``, responses and
+stream chunks are read by attribute, as the ``openai`` package's models give them.
 """
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import JsonValue
+from .calls import ModelCall, arguments_of, plain, text_of
 
-__all__ = ["ModelCall", "StreamedAnswer", "call_request", "finished_call", "text_of"]
+__all__ = ["PROVIDER", "StreamedAnswer", "call_request", "finished_call", "streamed"]
 
 PROVIDER = "openai"
 
@@ -23,47 +21,9 @@ _NOT_PARAMETERS = frozenset(
 )
 
 
-def text_of(content: object) -> str:
-    """A message's text: a string as is, the text parts of a list joined by newlines."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):
-        parts = [p.get("text", "") for p in content if isinstance(p, Mapping) and p.get("type") == "text"]
-        return "\n".join(parts)
-    return ""
-
-
-def _plain(value: object) -> Any:
-    """A request value as JSON data (pydantic models and other objects by their dump)."""
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    try:
-        return json.loads(json.dumps(value, default=str))
-    except (TypeError, ValueError):
-        return str(value)
-
-
-@dataclass
-class ModelCall:
-    """One model call as recorded: the prompt (the request's last message), the answer,
-    the tool calls it asked for, and the numbers."""
-
-    prompt: str
-    role: str
-    request: dict[str, Any]
-    #: ``(tool_call_id, result text)`` of the tool results the request sends back.
-    tool_results: list[tuple[str, str]]
-    request_model: str | None
-    content: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)
-    #: ``(tool_call_id, tool name, arguments)`` of each tool call the model asked for.
-    tool_calls: list[tuple[str, str, dict[str, JsonValue]]] = field(default_factory=list)
-
-
 def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
     """The request half of a call, from ``create``'s keyword arguments."""
-    messages = [_plain(m) for m in kwargs.get("messages") or ()]
+    messages = [plain(m) for m in kwargs.get("messages") or ()]
     last = messages[-1] if messages else {}
     after_assistant: list[dict[str, Any]] = []
     for message in messages:
@@ -73,26 +33,19 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         for m in after_assistant
         if m.get("role") == "tool" and m.get("tool_call_id")
     ]
-    parameters = {k: _plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
+    parameters = {k: plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
     return ModelCall(
+        provider=PROVIDER,
         prompt=text_of(last.get("content")),
         role=str(last.get("role") or "user"),
         request={
             "messages": messages,
-            "tools": [_plain(t) for t in kwargs.get("tools") or ()],
+            "tools": [plain(t) for t in kwargs.get("tools") or ()],
             "parameters": parameters,
         },
         tool_results=results,
         request_model=kwargs.get("model"),
     )
-
-
-def _arguments(text: str | None) -> dict[str, JsonValue]:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {"_raw": text}
-    return value if isinstance(value, dict) else {"_value": value}
 
 
 def _usage(usage: Any) -> dict[str, Any]:
@@ -114,7 +67,7 @@ def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
     message = choice.message if choice is not None else None
     call.content = (message.content or "") if message is not None else ""
     call.tool_calls = [
-        (t.id, t.function.name, _arguments(t.function.arguments))
+        (t.id, t.function.name, arguments_of(t.function.arguments))
         for t in (message.tool_calls or [] if message is not None else [])
         if getattr(t, "function", None) is not None
     ]
@@ -169,7 +122,7 @@ class StreamedAnswer:
         """The call as recorded once the stream ended."""
         call = self.call
         call.content = "".join(self._text)
-        call.tool_calls = [(i, n, _arguments(a)) for _, (i, n, a) in sorted(self._tools.items())]
+        call.tool_calls = [(i, n, arguments_of(a)) for _, (i, n, a) in sorted(self._tools.items())]
         call.fields = {
             "provider": PROVIDER,
             "request_model": call.request_model,
@@ -182,3 +135,8 @@ class StreamedAnswer:
         if self.first is not None:
             call.fields["time_to_first_token_ms"] = round((self.first - self.started) * 1000, 3)
         return call
+
+
+def streamed(call: ModelCall, started: float) -> StreamedAnswer:
+    """A collector for the call's stream."""
+    return StreamedAnswer(call, started)

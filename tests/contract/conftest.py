@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests._neo4j import clear
-from tests.fake_openai import openai_server
+from tests.fake_providers import provider_server
 
 STORES = [
     pytest.param("sqlite", id="sqlite"),
@@ -28,7 +28,8 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def openai_base_url() -> Iterator[str]:
-    """The base URL of a local server that answers as OpenAI's API does (tests/fake_openai.py)."""
-    with openai_server() as url:
+def provider_url() -> Iterator[str]:
+    """The root URL of a local server that answers as OpenAI's and Anthropic's APIs do
+    (tests/fake_providers.py)."""
+    with provider_server() as url:
         yield url

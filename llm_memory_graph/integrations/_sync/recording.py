@@ -1,5 +1,5 @@
-# Generated from llm_memory_graph/integrations/_async/openai.py by scripts/unasync.py; do not edit.
-"""Recording an OpenAI client's Chat Completions calls: ``graph.instrument(client)``.
+# Generated from llm_memory_graph/integrations/_async/recording.py by scripts/unasync.py; do not edit.
+"""Recording a provider client's calls: wrapping its ``create`` so each call is written.
 
 Each call becomes a Prompt (the request's last message) and a Completion (text, provider,
 requested and answering model, tokens, finish reason, latency, time to first token for a
@@ -14,26 +14,28 @@ breaks a call: a failed write is logged and counted (``recording_failures``).
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from ...errors import UsageError
 from ...metrics import GraphMetrics
 from ...recording.pending import PendingToolCalls
 from ...recording.scope import current_scope, log
 from ...recording.tools import finished_tool
-from ..openai_calls import ModelCall, StreamedAnswer, call_request, finished_call
+from ..calls import ModelCall, ProviderCalls, StreamAnswer
 
 if TYPE_CHECKING:
     from ..._sync.graph import MemoryGraph
 
-__all__ = ["OpenAIRecorder", "RecordedStream", "instrument_openai"]
+__all__ = ["CallRecorder", "RecordedStream", "recording"]
 
-_C = TypeVar("_C")
+#: Set on a wrapped ``create``, so instrumenting a client twice records each call once.
+WRAPPED = "__llm_memory_graph__"
 
 
-class OpenAIRecorder:
+class CallRecorder:
     """Writes the calls of one instrumented client into one graph."""
 
     def __init__(
@@ -48,9 +50,9 @@ class OpenAIRecorder:
         try:
             self._write(call)
         except Exception as error:
-            log.warning("llm-memory-graph could not record an OpenAI call: %s", error)
+            log.warning("llm-memory-graph could not record a call to %s: %s", call.provider, error)
             if self._metrics is not None:
-                self._metrics.recording_failures.labels("openai").inc()
+                self._metrics.recording_failures.labels(call.provider).inc()
 
     def _write(self, call: ModelCall) -> None:
         triggered_by = None
@@ -83,7 +85,7 @@ class RecordedStream:
     """A client's stream, passed through chunk by chunk; the call is recorded when it ends
     (its last chunk read, or the stream closed)."""
 
-    def __init__(self, stream: Any, recorder: OpenAIRecorder, answer: StreamedAnswer) -> None:
+    def __init__(self, stream: Any, recorder: CallRecorder, answer: StreamAnswer) -> None:
         self._stream = stream
         self._recorder = recorder
         self._answer = answer
@@ -123,42 +125,26 @@ class RecordedStream:
             self._recorder.record(self._answer.finished(time.perf_counter()))
 
 
-def instrument_openai(
-    graph: MemoryGraph, metrics: GraphMetrics | None, pending: PendingToolCalls, client: _C
-) -> _C:
-    """Make ``client.chat.completions.create`` record each call into ``graph``; return the client."""
-    import openai  # the optional extra: pip install "llm-memory-graph[openai]"
+def recording(
+    create: Callable[..., Any], recorder: CallRecorder, calls: ProviderCalls
+) -> Callable[..., Any]:
+    """``create`` wrapped: each call is recorded by ``recorder``, read by ``calls``."""
+    if getattr(create, WRAPPED, False):
+        return create
 
-    if not isinstance(client, openai.OpenAI):
-        raise UsageError(
-            f"expected an openai.OpenAI client, got {type(client).__name__} "
-            "(a graph instruments clients of its own kind: synchronous, or asyncio)"
-        )
-    completions = client.chat.completions
-    if getattr(completions.create, "__llm_memory_graph__", False):
-        return client
-    original = completions.create
-    recorder = OpenAIRecorder(graph, metrics, pending)
-
-    def create(*args: Any, **kwargs: Any) -> Any:
-        call = call_request(kwargs)
+    @functools.wraps(create)
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        call = calls.call_request(kwargs)
         started = time.perf_counter()
         try:
-            response = original(*args, **kwargs)
+            response = create(*args, **kwargs)
         except Exception as error:
-            call.fields = {
-                "provider": "openai",
-                "request_model": call.request_model,
-                "error": f"{type(error).__name__}: {error}",
-                "latency_ms": round((time.perf_counter() - started) * 1000, 3),
-            }
-            recorder.record(call)
+            recorder.record(call.failed(error, time.perf_counter() - started))
             raise
         if kwargs.get("stream"):
-            return RecordedStream(response, recorder, StreamedAnswer(call, started))
-        recorder.record(finished_call(call, response, time.perf_counter() - started))
+            return RecordedStream(response, recorder, calls.streamed(call, started))
+        recorder.record(calls.finished_call(call, response, time.perf_counter() - started))
         return response
 
-    create.__llm_memory_graph__ = True  # type: ignore[attr-defined]
-    completions.create = create  # type: ignore[method-assign]
-    return client
+    setattr(recorded, WRAPPED, True)
+    return recorded

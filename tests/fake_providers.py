@@ -1,9 +1,11 @@
-"""A local HTTP server on 127.0.0.1 that answers ``POST /v1/chat/completions`` as OpenAI
-does, so the real ``openai`` client runs against it: JSON answers, server-sent-event
-streams (with a usage chunk when ``stream_options.include_usage`` asks), and tool calls.
+"""A local HTTP server on 127.0.0.1 that answers as the providers' APIs do, so the real
+``openai`` and ``anthropic`` clients run against it: ``POST /v1/chat/completions`` as
+OpenAI (JSON, server-sent events with a usage chunk when ``stream_options.include_usage``
+asks, tool calls) and ``POST /v1/messages`` as Anthropic (JSON, its event stream, tool use).
 
-What it answers depends on the request:
-- the last message is a tool result: the final answer, ``"It is 21C in Paris."``;
+What it answers depends on the request, on both:
+- the last message is a tool result (OpenAI) or holds one (Anthropic): the final answer,
+  ``"It is 21C in Paris."``;
 - the request offers tools: one call of ``get_weather`` with ``{"city": "Paris"}``;
 - the last message says ``"fail"``: HTTP 500 with an OpenAI error body;
 - else ``"Hello!"``.
@@ -18,10 +20,18 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["MODEL", "TOOL_CALL_ID", "openai_server"]
+__all__ = ["ANTHROPIC_MODEL", "MODEL", "TOOL_CALL_ID", "TOOL_USE_ID", "provider_server"]
 
 MODEL = "gpt-4o-mini-2024-07-18"
+ANTHROPIC_MODEL = "claude-sonnet-4-20250514"
 TOOL_CALL_ID = "call_weather_1"
+TOOL_USE_ID = "toolu_weather_1"
+ANTHROPIC_USAGE = {
+    "input_tokens": 30,
+    "output_tokens": 5,
+    "cache_read_input_tokens": 12,
+    "cache_creation_input_tokens": 0,
+}
 USAGE = {
     "prompt_tokens": 42,
     "completion_tokens": 7,
@@ -51,6 +61,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.path.endswith("/messages"):
+            self._anthropic(request)
+            return
         if request["messages"][-1].get("content") == "fail":
             self._json(500, {"error": {"message": "the model is overloaded", "type": "server_error"}})
             return
@@ -113,15 +126,85 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
 
+    def _anthropic(self, request: dict[str, Any]) -> None:
+        last = request["messages"][-1]
+        content = last.get("content")
+        if content == "fail":
+            self._json(529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+            return
+        holds_result = isinstance(content, list) and any(b.get("type") == "tool_result" for b in content)
+        if holds_result:
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": "It is 21C in Paris."}]
+            stop = "end_turn"
+        elif request.get("tools"):
+            blocks = [
+                {"type": "tool_use", "id": TOOL_USE_ID, "name": "get_weather", "input": {"city": "Paris"}}
+            ]
+            stop = "tool_use"
+        else:
+            blocks, stop = [{"type": "text", "text": "Hello!"}], "end_turn"
+        message = {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "model": ANTHROPIC_MODEL,
+            "content": blocks,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": ANTHROPIC_USAGE,
+        }
+        if not request.get("stream"):
+            self._json(200, message)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        start = {
+            **message,
+            "content": [],
+            "stop_reason": None,
+            "usage": {**ANTHROPIC_USAGE, "output_tokens": 1},
+        }
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("message_start", {"type": "message_start", "message": start})
+        ]
+        for i, block in enumerate(blocks):
+            if block["type"] == "text":
+                head: dict[str, Any] = {"type": "text", "text": ""}
+                words = block["text"].split(" ")
+                deltas = [
+                    {"type": "text_delta", "text": w if j == 0 else f" {w}"} for j, w in enumerate(words)
+                ]
+            else:
+                head = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+                text = json.dumps(block["input"])
+                deltas = [{"type": "input_json_delta", "partial_json": part} for part in (text[:5], text[5:])]
+            events.append(
+                ("content_block_start", {"type": "content_block_start", "index": i, "content_block": head})
+            )
+            events += [
+                ("content_block_delta", {"type": "content_block_delta", "index": i, "delta": d})
+                for d in deltas
+            ]
+            events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+        delta = {"stop_reason": stop, "stop_sequence": None}
+        events.append(
+            ("message_delta", {"type": "message_delta", "delta": delta, "usage": {"output_tokens": 5}})
+        )
+        events.append(("message_stop", {"type": "message_stop"}))
+        for name, data in events:
+            self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+
 
 @contextmanager
-def openai_server() -> Iterator[str]:
-    """Serve on a free port for the block; yield the base URL a client takes."""
+def provider_server() -> Iterator[str]:
+    """Serve on a free port for the block; yield its root URL (OpenAI clients take it with
+    ``/v1`` appended, Anthropic clients as it is)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
