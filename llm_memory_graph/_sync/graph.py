@@ -446,6 +446,22 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         for node in self._stream(spec, batch_size):
             yield node
 
+    def langchain_handler(self) -> Any:
+        """A LangChain callback handler that records chat model and tool runs into this
+        graph, as ``instrument`` records a client's calls: pass it in ``callbacks``.
+
+            model.invoke(messages, config={"callbacks": [graph.langchain_handler()]})
+
+        Needs ``langchain-core`` (``pip install "llm-memory-graph[langchain]"``).
+
+        :raises UsageError: on ``MemoryGraph``: LangChain calls the handler
+            synchronously, so make it from a ``MemoryGraph``.
+        """
+        require_open(self._state)
+        from ..integrations.langchain import handler_for
+
+        return handler_for(self, self._metrics, self._pending_tools)
+
     def reprice(
         self,
         *,
