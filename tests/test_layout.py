@@ -2,7 +2,7 @@
 
 Layers, top to bottom: the public names (``__init__``), the command line (``cli``) and
 the demo scenario (``demo``), which use the facade; the facade (``_async``, ``_sync``) and
-the provider integrations it switches on (``integrations``);
+the provider integrations it switches on (``integrations``) and the OpenTelemetry bridge (``otel``);
 ``recording``, ``views``, ``query``; ``stores``; the model (``schema``, ``spec``, ...).
 """
 
@@ -66,7 +66,10 @@ def test_imports_run_downward(path: Path) -> None:
             for m in imported
             if _under(m, "_async", "_sync", "cli", "integrations", "recording", "views", "query")
         ]
-    if not _under(module, "_async", "_sync", "cli", "demo", "integrations") and module != "llm_memory_graph":
+    if (
+        not _under(module, "_async", "_sync", "cli", "demo", "integrations", "otel")
+        and module != "llm_memory_graph"
+    ):
         upward += [m for m in imported if _under(m, "_async", "_sync", "cli")]
     assert upward == []
 
