@@ -177,6 +177,7 @@ class GroupBy(StrEnum):
     PROVIDER = "provider"
     AGENT = "agent"
     CONVERSATION = "conversation"
+    USER = "user"
     TEMPLATE_VERSION = "template_version"
     MINUTE = "minute"
     HOUR = "hour"

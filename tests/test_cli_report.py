@@ -227,7 +227,7 @@ def test_report_json_of_nothing_is_a_zero_row_or_no_rows(small_db: str) -> None:
         pytest.param(
             ["--by", "model,week"],
             "--by: unknown grouping 'week'; expected one or more of model, provider, agent, "
-            "conversation, template_version, minute, hour, day, comma-separated",
+            "conversation, user, template_version, minute, hour, day, comma-separated",
             id="unknown-grouping",
         ),
         pytest.param(["--by", "day,Day"], "--by: day is given twice", id="repeated-grouping"),

@@ -10,12 +10,13 @@ WITH n,
      CASE WHEN 'provider' IN $by THEN n.provider END AS provider,
      CASE WHEN 'agent' IN $by THEN n.agent_id END AS agent,
      CASE WHEN 'conversation' IN $by THEN n.conversation_id END AS conversation,
+     CASE WHEN 'user' IN $by THEN n.user_id END AS user,
      CASE WHEN 'template_version' IN $by THEN COLLECT {
          MATCH (n)<-[:GENERATES]-(:Prompt)-[:INSTANTIATES]->(v:TemplateVersion)
          RETURN v.id AS id ORDER BY id LIMIT 1
      }[0] END AS template_version,
      datetime({datetime: n.created_at, timezone: 'UTC'}) AS at
-WITH model, provider, agent, conversation, template_version,
+WITH model, provider, agent, conversation, user, template_version,
      CASE WHEN 'minute' IN $by THEN datetime.truncate('minute', at) END AS minute,
      CASE WHEN 'hour' IN $by THEN datetime.truncate('hour', at) END AS hour,
      CASE WHEN 'day' IN $by THEN datetime.truncate('day', at) END AS day,
@@ -39,7 +40,7 @@ WITH *,
          WHERE f.score IS NOT NULL
          RETURN f.score AS score
      } AS scores
-RETURN model, provider, agent, conversation, template_version, minute, hour, day,
+RETURN model, provider, agent, conversation, user, template_version, minute, hour, day,
        completions, errors, input_tokens, output_tokens, total_tokens, cached_input_tokens,
        reasoning_tokens, cost_usd,
        CASE WHEN size(sorted) > 0 THEN sorted[(50 * size(sorted) + 99) / 100 - 1] END AS latency_p50_ms,

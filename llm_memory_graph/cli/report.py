@@ -52,6 +52,7 @@ _GROUP_TITLES: dict[GroupBy, str] = {
     GroupBy.PROVIDER: "provider",
     GroupBy.AGENT: "agent",
     GroupBy.CONVERSATION: "conversation",
+    GroupBy.USER: "user",
     GroupBy.TEMPLATE_VERSION: "template version",
     GroupBy.MINUTE: "minute (UTC)",
     GroupBy.HOUR: "hour (UTC)",

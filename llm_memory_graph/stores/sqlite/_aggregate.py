@@ -36,6 +36,7 @@ _KEYS: dict[GroupBy, str] = {
     GroupBy.PROVIDER: "json_extract(n.data, '$.provider')",
     GroupBy.AGENT: "n.agent_id",
     GroupBy.CONVERSATION: "n.conversation_id",
+    GroupBy.USER: "n.user_id",
     # the smallest id among the template versions that the completion's prompts instantiate
     GroupBy.TEMPLATE_VERSION: (
         "(SELECT min(i.target_id) FROM edges g JOIN edges i "

@@ -553,3 +553,15 @@ async def test_aggregate_by_model_matches_a_brute_force_count(
     ]
     spec_filter = NodeFilter(metadata=run, since=since, ranges=ranges)
     assert await graph.store.aggregate(spec_filter, [M]) == _expected(kept, scores)
+
+
+async def test_aggregate_by_user_rolls_cost_up_per_end_user(graph: AsyncMemoryGraph) -> None:
+    for user, cost in (("ana", 0.5), ("bo", 0.25), ("ana", 0.25)):
+        chat = await graph.start_conversation(user_id=user)
+        prompt = await graph.add_prompt("hi", conversation=chat)
+        await graph.add_completion(prompt, "hello", cost_usd=cost)
+    rows = await graph.store.aggregate(NodeFilter(), [GroupBy.USER])
+    assert [(r.group[GroupBy.USER], r.completions, r.cost_usd) for r in rows] == [
+        ("ana", 2, 0.75),
+        ("bo", 1, 0.25),
+    ]
