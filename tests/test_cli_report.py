@@ -398,3 +398,32 @@ def test_reprice_refuses_a_bad_price_table_in_one_line(db_path: Path, tmp_path: 
     _priced_db(db_path)
     done = CliRunner().invoke(cli, ["reprice", "--db", str(db_path), "--prices", str(prices)])
     assert done.exit_code == 1 and done.output.startswith("Error: ") and done.output.count("\n") == 1
+
+
+def _tools_db(db_path: Path) -> None:
+    with MemoryGraph.open(db_path) as graph:
+        chat = graph.start_conversation(user_id="ana")
+        answer = graph.add_completion(
+            graph.add_prompt("go", conversation=chat), "", finish_reason="tool_calls"
+        )
+        graph.add_tool_invocation(answer, "search", cost_usd=0.01, duration_ms=120.0)
+        graph.add_tool_invocation(answer, "search", cost_usd=0.02, duration_ms=80.0, error="timeout")
+
+
+def test_report_tools_sums_tool_runs_per_tool(db_path: Path) -> None:
+    _tools_db(db_path)
+    done = CliRunner().invoke(cli, ["report", "--tools", "--db", str(db_path)])
+    assert done.output.splitlines() == [
+        "tool    calls  errors  pending  cost $  p50 ms  p95 ms",
+        "search      2       1        0  0.0300      80     120",
+    ]
+    rows = json.loads(
+        CliRunner().invoke(cli, ["report", "--tools", "--by", "user", "--json", "--db", str(db_path)]).output
+    )
+    assert [(r["group"], r["calls"], r["cost_usd"]) for r in rows] == [({"user": "ana"}, 2, 0.03)]
+
+
+def test_report_tools_refuses_a_grouping_of_completions(db_path: Path) -> None:
+    _tools_db(db_path)
+    done = CliRunner().invoke(cli, ["report", "--tools", "--by", "model", "--db", str(db_path)])
+    assert done.exit_code == 1 and "unknown grouping 'model'" in done.output

@@ -557,6 +557,7 @@ SAMPLE_NODES: dict[NodeType, Node] = {
         status=ToolStatus.ERROR,
         error="timeout",
         duration_ms=30.25,
+        cost_usd=0.002,
         **ITEM,
     ),
     NodeType.AGENT: Agent(

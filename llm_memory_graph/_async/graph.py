@@ -91,6 +91,7 @@ from ..stores.base import AsyncGraphStore
 from ..stores.neo4j import is_neo4j_uri
 from ..stores.retry import RetryPolicy
 from ..stores.sqlite import AsyncSQLiteStore
+from ..tool_totals import ToolRow, ToolTotals, check_tool_groups
 from .templates import _AsyncTemplateMethods
 from .tracking import AsyncTracker
 from .traversal import _AsyncTraversalMethods
@@ -497,6 +498,24 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
         if changed:
             await self.add(nodes=changed)
         return count
+
+    async def tool_report(
+        self,
+        *,
+        by: Sequence[str] | str = ("tool",),
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[ToolRow]:
+        """Totals of the tool runs of a period, per group: calls, errors, pending calls,
+        cost and duration p50/p95. Streams the runs, holding one row per group.
+
+        :param by: ``tool`` (default), ``agent``, ``conversation`` and/or ``user``.
+        """
+        totals = ToolTotals(check_tool_groups(by))
+        async for node in self.stream(types=NodeType.TOOL_INVOCATION, since=since, until=until):
+            if isinstance(node, ToolInvocation):
+                totals.add(node)
+        return totals.rows()
 
     def track(self, name: str | None = None, **options: Unpack[TrackOptions]) -> AsyncTracker:
         """Record the calls made inside a block or a function into one conversation, agent,

@@ -91,6 +91,7 @@ from ..stores.base import GraphStore
 from ..stores.neo4j import is_neo4j_uri
 from ..stores.retry import RetryPolicy
 from ..stores.sqlite import SQLiteStore
+from ..tool_totals import ToolRow, ToolTotals, check_tool_groups
 from .templates import _TemplateMethods
 from .tracking import Tracker
 from .traversal import _TraversalMethods
@@ -497,6 +498,24 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
         if changed:
             self.add(nodes=changed)
         return count
+
+    def tool_report(
+        self,
+        *,
+        by: Sequence[str] | str = ("tool",),
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[ToolRow]:
+        """Totals of the tool runs of a period, per group: calls, errors, pending calls,
+        cost and duration p50/p95. Streams the runs, holding one row per group.
+
+        :param by: ``tool`` (default), ``agent``, ``conversation`` and/or ``user``.
+        """
+        totals = ToolTotals(check_tool_groups(by))
+        for node in self.stream(types=NodeType.TOOL_INVOCATION, since=since, until=until):
+            if isinstance(node, ToolInvocation):
+                totals.add(node)
+        return totals.rows()
 
     def track(self, name: str | None = None, **options: Unpack[TrackOptions]) -> Tracker:
         """Record the calls made inside a block or a function into one conversation, agent,

@@ -21,6 +21,7 @@ from ..errors import MemoryGraphError
 from ..pricing import PriceTable
 from ..schema import utcnow, validating
 from ..spec import AggregateRow, GroupBy, NodeFilter
+from ..tool_totals import TOOL_GROUPS
 from ..views.text import visible
 from ..when import parse_when
 from .common import (
@@ -201,6 +202,11 @@ def report_json(rows: Sequence[AggregateRow]) -> list[dict[str, Any]]:
     metavar="KEY=VALUE",
     help="Only completions whose metadata KEY equals VALUE, repeatable; values are read as in `find`.",
 )
+@click.option(
+    "--tools",
+    is_flag=True,
+    help=f"Report tool runs instead: calls, errors, pending, cost, duration p50/p95, --by {','.join(TOOL_GROUPS)}.",
+)
 @store_options
 @output_options
 def report(
@@ -210,6 +216,7 @@ def report(
     agent: str | None,
     model: str | None,
     meta: tuple[str, ...],
+    tools: bool,
     store: StoreChoice,
     as_json: bool,
 ) -> None:
@@ -218,13 +225,19 @@ def report(
     One row per group (say --by model,day), or one total row without --by. Errors are
     the share of completions that recorded one; latencies are nearest-rank percentiles
     in milliseconds; feedback is the average score, with how many feedbacks rated the
-    group's completions in brackets. Time buckets are UTC.
+    group's completions in brackets. Time buckets are UTC. With --tools, the tool runs
+    instead, grouped by tool (default), agent, conversation or user.
     """
-    groupings = parse_by(by)
     now = utcnow()
     since_at, until_at = parse_moment(since, "--since", now), parse_moment(until, "--until", now)
     if since_at is not None and until_at is not None and since_at >= until_at:
         raise click.ClickException("--since must be earlier than --until")
+    if tools:
+        if agent or model or meta:
+            raise click.ClickException("--tools takes --since, --until and --by only")
+        _tool_report(store, since_at, until_at, by, as_json)
+        return
+    groupings = parse_by(by)
     metadata = parse_meta(meta)
     with open_graph(store) as graph:
         with validating("filter"):
@@ -244,6 +257,44 @@ def report(
         click.echo("No completions match.")
     else:
         click.echo(report_table(rows, groupings, agents=agents))
+
+
+def _tool_report(
+    store: StoreChoice, since: datetime | None, until: datetime | None, by: str | None, as_json: bool
+) -> None:
+    groups = [g.strip() for g in by.split(",")] if by else ["tool"]
+    with open_graph(store) as graph:
+        try:
+            rows = graph.tool_report(by=groups, since=since, until=until)
+        except MemoryGraphError as exc:
+            raise click.ClickException(f"--by: {error_line(exc)}") from exc
+    if as_json:
+        echo_json([row.model_dump(mode="json") for row in rows])
+        return
+    if not rows:
+        click.echo("No tool runs match.")
+        return
+    header = [*groups, "calls", "errors", "pending", "cost $", "p50 ms", "p95 ms"]
+    lines = [header] + [
+        [visible(str(r.group[g] or "-")) for g in groups]
+        + [
+            str(r.calls),
+            str(r.errors),
+            str(r.pending),
+            f"{r.cost_usd:.4f}",
+            _number(r.duration_p50_ms),
+            _number(r.duration_p95_ms),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        click.echo(
+            "  ".join(
+                cell.ljust(w) if i < len(groups) else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+        )
 
 
 #: Largest price table file ``reprice --prices`` reads.

@@ -127,6 +127,8 @@ class ToolInvocationFields(NodeFields, total=False):
     #: success, error or pending; default ``error`` when ``error`` is given, else ``success``.
     status: ToolStatus | str | None
     duration_ms: float | None
+    #: What the run cost (a paid API, a sandbox ...), in US dollars.
+    cost_usd: float | None
     tool_call_id: str | None
     #: The agent that ran the tool; default: the completion's agent.
     agent: NodeRef | None

@@ -148,6 +148,7 @@ class ToolInvocation(_Item):
     status: ToolStatus = ToolStatus.SUCCESS
     error: str | None = None
     duration_ms: Millis | None = None
+    cost_usd: Money | None = Field(default=None, description="What the run cost: a paid API, a sandbox ...")
 
     @model_validator(mode="after")
     def _error_matches_status(self) -> ToolInvocation:

@@ -379,6 +379,7 @@ class ToolInvocationNode(GraphNode):
     status = StringProperty(required=True, index=True, choices=_choices(ToolStatus))
     error = StringProperty()
     duration_ms = FloatProperty()
+    cost_usd = FloatProperty()
 
     precedes_prompts = RelationshipTo("PromptNode", "PRECEDES", model=PrecedesRel)
     precedes_completions = RelationshipTo("CompletionNode", "PRECEDES", model=PrecedesRel)

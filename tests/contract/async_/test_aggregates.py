@@ -565,3 +565,22 @@ async def test_aggregate_by_user_rolls_cost_up_per_end_user(graph: AsyncMemoryGr
         ("ana", 2, 0.75),
         ("bo", 1, 0.25),
     ]
+
+
+async def test_tool_report_rolls_tool_runs_up_per_tool_and_user(graph: AsyncMemoryGraph) -> None:
+    chat = await graph.start_conversation(user_id="ana")
+    prompt = await graph.add_prompt("go", conversation=chat)
+    answer = await graph.add_completion(prompt, "", finish_reason="tool_calls")
+    for name, cost, ms, error in (
+        ("search", 0.01, 100.0, None),
+        ("search", 0.02, 300.0, "timeout"),
+        ("pay", 1.5, 50.0, None),
+    ):
+        await graph.add_tool_invocation(answer, name, cost_usd=cost, duration_ms=ms, error=error)
+    rows = await graph.tool_report(by=["tool", "user"])
+    assert [(r.group, r.calls, r.errors, r.cost_usd, r.duration_p50_ms, r.duration_p95_ms) for r in rows] == [
+        ({"tool": "pay", "user": "ana"}, 1, 0, 1.5, 50.0, 50.0),
+        ({"tool": "search", "user": "ana"}, 2, 1, 0.03, 100.0, 300.0),
+    ]
+    with pytest.raises(InvalidInputError, match="unknown grouping 'model'"):
+        await graph.tool_report(by=["model"])
