@@ -96,6 +96,20 @@ EXPECTED: dict[str, list[str]] = {
         "answer: gpt-4o-mini-2024-07-18, 42 tokens in, $0.000010",
         "via tool get_weather({'city': 'Paris'}) -> 21C in Paris [success]",
     ],
+    "anthropic_auto_capture": [
+        "streamed: Hello!",
+        "answer: It is 21C in Paris.",
+        "streamed call: 42 tokens in, time to first token recorded",
+        "tool get_weather({'city': 'Paris'}) -> 21C in Paris [success]",
+    ],
+    "langchain_handler": [
+        "The model said: It is 21C in Paris.",
+        "lineage of the answer: Agent, Completion, Prompt, ToolInvocation",
+    ],
+    "otel_bridge": [
+        "from a span: openai gpt-4o-mini-2024-07-18 said 'Hello!'",
+        "emitted 1 span: chat gpt-4o-mini, 42 tokens in",
+    ],
     "migration_guide": [],  # what it prints depends on the store: see STORE_EXPECTED
 }
 
@@ -125,7 +139,12 @@ OPENAI: dict[str, str] = {}
 @pytest.fixture(scope="module", autouse=True)
 def _openai_api() -> Iterator[None]:
     with provider_server() as url:
-        OPENAI.update(OPENAI_BASE_URL=f"{url}/v1", OPENAI_API_KEY="sk-test")
+        OPENAI.update(
+            ANTHROPIC_BASE_URL=url,
+            ANTHROPIC_API_KEY="sk-ant-test",
+            OPENAI_BASE_URL=f"{url}/v1",
+            OPENAI_API_KEY="sk-test",
+        )
         yield
     OPENAI.clear()
 
