@@ -64,6 +64,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.endswith("/messages"):
             self._anthropic(request)
             return
+        if self.path.endswith("/responses"):
+            self._responses(request)
+            return
         if request["messages"][-1].get("content") == "fail":
             self._json(500, {"error": {"message": "the model is overloaded", "type": "server_error"}})
             return
@@ -194,6 +197,85 @@ class _Handler(BaseHTTPRequestHandler):
         events.append(("message_stop", {"type": "message_stop"}))
         for name, data in events:
             self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+
+    def _responses(self, request: dict[str, Any]) -> None:
+        given = request.get("input")
+        items = [{"role": "user", "content": given}] if isinstance(given, str) else given
+        if items[-1].get("type") == "function_call_output":
+            output: list[dict[str, Any]] = [
+                {
+                    "type": "message",
+                    "id": "msg_2",
+                    "role": "assistant",
+                    "status": "completed",
+                    "content": [{"type": "output_text", "text": "It is 21C in Paris.", "annotations": []}],
+                }
+            ]
+        elif request.get("tools"):
+            arguments = json.dumps({"city": "Paris"})
+            output = [
+                {
+                    "type": "function_call",
+                    "id": "fc_1",
+                    "call_id": TOOL_CALL_ID,
+                    "name": "get_weather",
+                    "arguments": arguments,
+                    "status": "completed",
+                }
+            ]
+        else:
+            output = [
+                {
+                    "type": "message",
+                    "id": "msg_1",
+                    "role": "assistant",
+                    "status": "completed",
+                    "content": [{"type": "output_text", "text": "Hello!", "annotations": []}],
+                }
+            ]
+        usage = {
+            "input_tokens": 42,
+            "output_tokens": 7,
+            "total_tokens": 49,
+            "input_tokens_details": {"cached_tokens": 10},
+            "output_tokens_details": {"reasoning_tokens": 2},
+        }
+        response = {
+            "id": "resp_1",
+            "object": "response",
+            "created_at": 1_700_000_000,
+            "model": MODEL,
+            "status": "completed",
+            "output": output,
+            "usage": usage,
+            "parallel_tool_calls": True,
+            "tool_choice": "auto",
+            "tools": request.get("tools") or [],
+        }
+        if not request.get("stream"):
+            self._json(200, response)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        started = {**response, "status": "in_progress", "output": [], "usage": None}
+        events: list[dict[str, Any]] = [{"type": "response.created", "response": started}]
+        for item in output:
+            for part in item.get("content", []):
+                for word in part["text"].split(" "):
+                    events.append(
+                        {
+                            "type": "response.output_text.delta",
+                            "item_id": item["id"],
+                            "output_index": 0,
+                            "content_index": 0,
+                            "delta": word,
+                        }
+                    )
+        events.append({"type": "response.completed", "response": response})
+        for number, event in enumerate(events):
+            event["sequence_number"] = number
+            self.wfile.write(f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode())
 
 
 @contextmanager

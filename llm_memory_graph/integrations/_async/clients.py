@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ...errors import UsageError
 from ...metrics import GraphMetrics
 from ...recording.pending import PendingToolCalls
-from .. import anthropic_calls, openai_calls
+from .. import anthropic_calls, openai_calls, openai_responses
 from .recording import AsyncCallRecorder, recording
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ def instrument(
         _check_kind(client, openai.AsyncOpenAI)
         completions: Any = client.chat.completions  # type: ignore[attr-defined]
         completions.create = recording(completions.create, recorder, openai_calls)
+        responses: Any = client.responses  # type: ignore[attr-defined]
+        responses.create = recording(responses.create, recorder, openai_responses)
         return client
     if provider == "anthropic":
         import anthropic

@@ -160,3 +160,57 @@ async def test_a_failed_recording_never_breaks_the_call(
 async def test_a_client_of_the_other_kind_is_refused(graph: AsyncMemoryGraph) -> None:
     with pytest.raises(UsageError, match="expected an OpenAI or Anthropic client"):
         graph.instrument(object())
+
+
+async def test_a_responses_call_becomes_a_prompt_and_its_completion(
+    graph: AsyncMemoryGraph, client: openai.AsyncOpenAI
+) -> None:
+    response = await client.responses.create(model="gpt-4o-mini", input="Hi there", instructions="Be brief.")
+    assert response.output_text == "Hello!"
+    prompt: Prompt = await _only(graph, "Prompt")
+    completion: Completion = await _only(graph, "Completion")
+    assert (prompt.content, completion.content, completion.response_id) == ("Hi there", "Hello!", "resp_1")
+    assert (completion.input_tokens, completion.cached_input_tokens, completion.reasoning_tokens) == (
+        42,
+        10,
+        2,
+    )
+    assert completion.request is not None and completion.request.parameters["instructions"] == "Be brief."
+
+
+async def test_a_responses_function_call_round_trip_is_one_lineage(
+    graph: AsyncMemoryGraph, client: openai.AsyncOpenAI
+) -> None:
+    tools: list[Any] = [
+        {"type": "function", "name": "get_weather", "parameters": {"type": "object", "properties": {}}}
+    ]
+    first = await client.responses.create(model="gpt-4o-mini", input="Weather in Paris?", tools=tools)
+    call = first.output[0]
+    asked: ToolInvocation = await _only(graph, "ToolInvocation")
+    assert (asked.tool_name, asked.tool_call_id, asked.arguments) == (
+        "get_weather",
+        TOOL_CALL_ID,
+        {"city": "Paris"},
+    )
+    items: list[Any] = [
+        {"role": "user", "content": "Weather in Paris?"},
+        call.model_dump(exclude_none=True),
+        {"type": "function_call_output", "call_id": TOOL_CALL_ID, "output": "21C in Paris"},
+    ]
+    final = await client.responses.create(model="gpt-4o-mini", input=items, tools=tools)
+    assert final.output_text == "It is 21C in Paris."
+    tool: ToolInvocation = await graph.get(asked.id)  # type: ignore[assignment]
+    assert (tool.status, tool.result) == ("success", "21C in Paris")
+    answer = next(c for c in (await graph.find(types="Completion")).items if c.content)  # type: ignore[attr-defined]
+    assert asked.id in {n.id for n in (await graph.lineage(answer)).nodes}
+
+
+async def test_a_streamed_response_is_recorded_when_it_completes(
+    graph: AsyncMemoryGraph, client: openai.AsyncOpenAI
+) -> None:
+    stream = await client.responses.create(model="gpt-4o-mini", input="Hi", stream=True)
+    kinds = [event.type async for event in stream]
+    assert kinds[-1] == "response.completed"
+    completion: Completion = await _only(graph, "Completion")
+    assert (completion.content, completion.output_tokens) == ("Hello!", 7)
+    assert completion.time_to_first_token_ms is not None

@@ -160,3 +160,57 @@ def test_a_failed_recording_never_breaks_the_call(
 def test_a_client_of_the_other_kind_is_refused(graph: MemoryGraph) -> None:
     with pytest.raises(UsageError, match="expected an OpenAI or Anthropic client"):
         graph.instrument(object())
+
+
+def test_a_responses_call_becomes_a_prompt_and_its_completion(
+    graph: MemoryGraph, client: openai.OpenAI
+) -> None:
+    response = client.responses.create(model="gpt-4o-mini", input="Hi there", instructions="Be brief.")
+    assert response.output_text == "Hello!"
+    prompt: Prompt = _only(graph, "Prompt")
+    completion: Completion = _only(graph, "Completion")
+    assert (prompt.content, completion.content, completion.response_id) == ("Hi there", "Hello!", "resp_1")
+    assert (completion.input_tokens, completion.cached_input_tokens, completion.reasoning_tokens) == (
+        42,
+        10,
+        2,
+    )
+    assert completion.request is not None and completion.request.parameters["instructions"] == "Be brief."
+
+
+def test_a_responses_function_call_round_trip_is_one_lineage(
+    graph: MemoryGraph, client: openai.OpenAI
+) -> None:
+    tools: list[Any] = [
+        {"type": "function", "name": "get_weather", "parameters": {"type": "object", "properties": {}}}
+    ]
+    first = client.responses.create(model="gpt-4o-mini", input="Weather in Paris?", tools=tools)
+    call = first.output[0]
+    asked: ToolInvocation = _only(graph, "ToolInvocation")
+    assert (asked.tool_name, asked.tool_call_id, asked.arguments) == (
+        "get_weather",
+        TOOL_CALL_ID,
+        {"city": "Paris"},
+    )
+    items: list[Any] = [
+        {"role": "user", "content": "Weather in Paris?"},
+        call.model_dump(exclude_none=True),
+        {"type": "function_call_output", "call_id": TOOL_CALL_ID, "output": "21C in Paris"},
+    ]
+    final = client.responses.create(model="gpt-4o-mini", input=items, tools=tools)
+    assert final.output_text == "It is 21C in Paris."
+    tool: ToolInvocation = graph.get(asked.id)  # type: ignore[assignment]
+    assert (tool.status, tool.result) == ("success", "21C in Paris")
+    answer = next(c for c in (graph.find(types="Completion")).items if c.content)  # type: ignore[attr-defined]
+    assert asked.id in {n.id for n in (graph.lineage(answer)).nodes}
+
+
+def test_a_streamed_response_is_recorded_when_it_completes(
+    graph: MemoryGraph, client: openai.OpenAI
+) -> None:
+    stream = client.responses.create(model="gpt-4o-mini", input="Hi", stream=True)
+    kinds = [event.type for event in stream]
+    assert kinds[-1] == "response.completed"
+    completion: Completion = _only(graph, "Completion")
+    assert (completion.content, completion.output_tokens) == ("Hello!", 7)
+    assert completion.time_to_first_token_ms is not None
