@@ -28,10 +28,12 @@ from ..schema import (
     Agent,
     Completion,
     Conversation,
+    Document,
     Edge,
     Generates,
     Node,
     Prompt,
+    References,
     ToolInvocation,
     ToolStatus,
     TransfersTo,
@@ -42,18 +44,50 @@ from ..schema.ids import pair_id
 
 __all__ = [
     "CHAT_OPERATIONS",
+    "MAX_RETRIEVED",
     "GenAISpan",
     "GraphItems",
     "chat_attributes",
     "graph_items",
+    "is_retrieval",
+    "retrieval_key",
+    "retrieved",
     "tool_attributes",
     "tool_invocation_id",
     "wanted_ids",
+    "wanted_retrievals",
 ]
 
 #: The operations read as one model call.
 CHAT_OPERATIONS = frozenset({"chat", "text_completion", "generate_content"})
 _AGENT_OPERATIONS = frozenset({"invoke_agent", "create_agent"})
+
+#: Most documents read from one retrieval span.
+MAX_RETRIEVED = 1_000
+
+
+def is_retrieval(span: GenAISpan) -> bool:
+    """A retrieval span: the GenAI ``retrieval`` operation, or OpenInference's RETRIEVER."""
+    return span.operation == "retrieval" or span.attributes.get("openinference.span.kind") == "RETRIEVER"
+
+
+def retrieved(span: GenAISpan) -> list[dict[str, Any]]:
+    """The documents a retrieval span found, best first: from ``gen_ai.retrieval.documents``
+    (JSON: id, content, score) or OpenInference's ``retrieval.documents.N.document.*``."""
+    raw = span.attributes.get("gen_ai.retrieval.documents")
+    if raw:
+        try:
+            found = json.loads(raw) if isinstance(raw, str) else list(raw)
+        except ValueError:
+            found = []
+        return [d for d in found if isinstance(d, dict)][:MAX_RETRIEVED]
+    documents: dict[int, dict[str, Any]] = {}
+    for key, value in span.attributes.items():
+        if key.startswith("retrieval.documents."):
+            index, _, rest = key.removeprefix("retrieval.documents.").partition(".document.")
+            if index.isdigit() and int(index) < MAX_RETRIEVED:
+                documents.setdefault(int(index), {})[rest] = value
+    return [documents[i] for i in sorted(documents)]
 
 
 @dataclass(frozen=True)
@@ -132,6 +166,21 @@ def _json_or_text(value: object) -> JsonValue:
     return as_json(value)
 
 
+def retrieval_key(trace_id: str, parent_id: str | None) -> str:
+    """What the documents of a retrieval and the model calls that follow it share."""
+    return f"{trace_id}:{parent_id or ''}"
+
+
+def wanted_retrievals(spans: Iterable[GenAISpan]) -> set[str]:
+    """The retrievals whose documents these spans' model calls may reference: read those
+    documents from the graph first (``metadata={"otel.retrieval": key}``)."""
+    return {
+        retrieval_key(s.trace_id, s.parent_id)
+        for s in spans
+        if s.operation in CHAT_OPERATIONS and s.parent_id
+    }
+
+
 def wanted_ids(spans: Iterable[GenAISpan]) -> set[str]:
     """The tool invocations these spans' prompts answer: read them from the graph first,
     so a prompt can be linked to an invocation recorded by earlier spans."""
@@ -206,6 +255,54 @@ class _Reader:
             self.tool(span)
         elif span.operation in _AGENT_OPERATIONS:
             self.hand_off(span)
+        elif is_retrieval(span):
+            self.retrieval(span)
+
+    def retrieval(self, span: GenAISpan) -> None:
+        """Documents, marked with the retrieval they came from (``otel.retrieval``: the trace
+        and the parent span), so the model calls that follow it under the same parent, in
+        this export or a later one, reference them."""
+        for rank, found in enumerate(retrieved(span), start=1):
+            key = str(found.get("id") or f"{span.trace_id}:{span.span_id}:{rank}")
+            score = found.get("score")
+            mark: dict[str, Any] = {
+                "otel.retrieval": retrieval_key(span.trace_id, span.parent_id),
+                "otel.rank": rank,
+            }
+            if isinstance(score, int | float) and not isinstance(score, bool):
+                mark["otel.score"] = float(score)
+            with validating("span"):
+                self.items.node(
+                    Document(
+                        id=_id("document", key),
+                        content=_text(found.get("content", "")),
+                        source=span.attributes.get("gen_ai.data_source.id"),
+                        metadata=mark,
+                        created_at=_when(span.end_ns),
+                    )
+                )
+
+    def references(self, span: GenAISpan, prompt_id: str) -> None:
+        """REFERENCES from a model call's prompt to what a retrieval before it, under the
+        same parent span, found."""
+        key = retrieval_key(span.trace_id, span.parent_id)
+        started = _when(span.start_ns)
+        seen = {**self.existing, **self.items.nodes}.values()
+        for document in seen:
+            if not isinstance(document, Document) or document.metadata.get("otel.retrieval") != key:
+                continue
+            if document.created_at <= started:
+                rank, score = document.metadata.get("otel.rank"), document.metadata.get("otel.score")
+                with validating("span"):
+                    self.items.edge(
+                        References(
+                            id=_id("reference", prompt_id, document.id),
+                            source_id=prompt_id,
+                            target_id=document.id,
+                            rank=rank if isinstance(rank, int) else None,
+                            score=score if isinstance(score, float) else None,
+                        )
+                    )
 
     def chat(self, span: GenAISpan) -> None:
         attributes = span.attributes
@@ -248,6 +345,8 @@ class _Reader:
             )
         self.items.node(prompt)
         self.items.node(completion)
+        if span.parent_id is not None:
+            self.references(span, prompt.id)
         self.items.edge(
             Generates(id=_id("generates", completion.id), source_id=prompt.id, target_id=completion.id)
         )
@@ -349,7 +448,7 @@ def graph_items(spans: Sequence[GenAISpan], existing: Mapping[str, Node] | None 
     :param existing: nodes the graph already holds among ``wanted_ids(spans)``.
     """
     reader = _Reader(spans, existing or {})
-    for span in sorted(spans, key=lambda s: (s.operation != "execute_tool", s.start_ns)):
+    for span in sorted(spans, key=lambda s: (not is_retrieval(s), s.operation != "execute_tool", s.start_ns)):
         reader.read(span)
     return reader.items
 

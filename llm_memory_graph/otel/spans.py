@@ -20,7 +20,15 @@ from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 from ..errors import NodeNotFoundError, UsageError
 from ..pricing import priced
 from ..schema import Completion, EdgeType, Node, Prompt, ToolInvocation, ToolStatus
-from .genai import GenAISpan, chat_attributes, graph_items, tool_attributes, wanted_ids
+from .genai import (
+    MAX_RETRIEVED,
+    GenAISpan,
+    chat_attributes,
+    graph_items,
+    tool_attributes,
+    wanted_ids,
+    wanted_retrievals,
+)
 
 if TYPE_CHECKING:
     from .._sync.graph import MemoryGraph
@@ -103,6 +111,11 @@ def record_spans(graph: MemoryGraph, spans: Sequence[GenAISpan]) -> int:
     for node_id in wanted_ids(spans):
         with contextlib.suppress(NodeNotFoundError):
             existing[node_id] = graph.get(node_id)
+    for key in wanted_retrievals(spans):
+        for document in graph.find(
+            types="Document", metadata={"otel.retrieval": key}, limit=MAX_RETRIEVED
+        ).items:
+            existing[document.id] = document
     items = graph_items(spans, existing)
     nodes = [priced(n, graph.prices) if isinstance(n, Completion) else n for n in items.nodes.values()]
     edges = list(items.edges.values())

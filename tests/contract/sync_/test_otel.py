@@ -163,3 +163,40 @@ def test_otlp_json_agents_hand_offs_tool_runs_and_sessions(graph: MemoryGraph) -
     hand_offs = [n.node.id for n in graph.iter_neighbors(researcher, direction="in", edge_types=["TRANSFERS_TO"])]
     assert hand_offs == [graph.find(types="Agent", name="router").items[0].id]
     assert graph.get(tool.conversation_id).title == "s-1"  # type: ignore[attr-defined]
+
+
+def test_a_retrieval_span_becomes_documents_the_next_model_call_references(graph: MemoryGraph) -> None:
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(GraphSpanExporter(graph)))  # one span per export
+    tracer = provider.get_tracer("rag")
+    with tracer.start_as_current_span("rag answer"):
+        with tracer.start_as_current_span("retrieve") as retrieval:
+            retrieval.set_attributes(
+                {
+                    "openinference.span.kind": "RETRIEVER",
+                    "retrieval.documents.0.document.id": "policy",
+                    "retrieval.documents.0.document.content": "Refunds within 30 days.",
+                    "retrieval.documents.0.document.score": 0.91,
+                    "retrieval.documents.1.document.id": "faq",
+                    "retrieval.documents.1.document.content": "Ask support.",
+                    "retrieval.documents.1.document.score": 0.42,
+                }
+            )
+        with tracer.start_as_current_span("chat gpt-4o") as chat:
+            chat.set_attributes(
+                {
+                    "gen_ai.operation.name": "chat",
+                    "gen_ai.provider.name": "openai",
+                    "gen_ai.request.model": "gpt-4o",
+                    "gen_ai.input.messages": json.dumps([{"role": "user", "parts": [{"type": "text", "content": "Refund?"}]}]),
+                    "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "Yes."}]}]),
+                }
+            )
+    prompt = graph.find(types="Prompt").items[0]
+    references = sorted(
+        (n.edge.rank, n.edge.score, n.node.content)  # type: ignore[union-attr, attr-defined]
+        for n in graph.iter_neighbors(prompt, direction="out", edge_types=["REFERENCES"])
+    )
+    assert references == [(1, 0.91, "Refunds within 30 days."), (2, 0.42, "Ask support.")]
+    answer = graph.find(types="Completion").items[0]
+    assert {"Document"} <= {str(n.type) for n in graph.lineage(answer).nodes}
