@@ -13,33 +13,24 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, plain, text_of
+from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of
 
 __all__ = ["PROVIDER", "StreamedAnswer", "call_request", "finished_call", "streamed"]
 
 PROVIDER = "anthropic"
-
-#: Request keywords that are not parameters of the model call.
-_NOT_PARAMETERS = frozenset(
-    {"messages", "tools", "stream", "extra_headers", "extra_query", "extra_body", "timeout"}
-)
 
 
 def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
     """The request half of a call, from ``create``'s keyword arguments."""
     messages = [plain(m) for m in kwargs.get("messages") or ()]
     last = messages[-1] if messages else {}
-    after_assistant: list[dict[str, Any]] = []
-    for message in messages:
-        after_assistant = [] if message.get("role") == "assistant" else [*after_assistant, message]
     results = [
         (str(block["tool_use_id"]), text_of(block.get("content")))
-        for message in after_assistant
+        for message in since_last_answer(messages, lambda m: m.get("role") == "assistant")
         if isinstance(message.get("content"), list)
         for block in message["content"]
         if isinstance(block, Mapping) and block.get("type") == "tool_result" and block.get("tool_use_id")
     ]
-    parameters = {k: plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
     return ModelCall(
         provider=PROVIDER,
         prompt=text_of(last.get("content")),
@@ -47,7 +38,7 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         request={
             "messages": messages,
             "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters,
+            "parameters": parameters_of(kwargs),
         },
         tool_results=results,
         request_model=kwargs.get("model"),
@@ -75,16 +66,13 @@ def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
     call.tool_calls = [
         (b.id, b.name, arguments_of(b.input)) for b in blocks if getattr(b, "type", None) == "tool_use"
     ]
-    call.fields = {
-        "provider": PROVIDER,
-        "request_model": call.request_model,
-        "response_model": response.model,
-        "response_id": response.id,
-        "finish_reason": response.stop_reason,
-        "latency_ms": round(seconds * 1000, 3),
-        **_usage(response.usage),
-    }
-    return call
+    return call.answered(
+        model=response.model,
+        response_id=response.id,
+        finish_reason=response.stop_reason,
+        seconds=seconds,
+        tokens=_usage(response.usage),
+    )
 
 
 class StreamedAnswer:
@@ -130,18 +118,14 @@ class StreamedAnswer:
         call.content = "".join(b[1] for b in blocks if b[0] == "text")
         call.tool_calls = [(b[1], b[2], arguments_of(b[3] or "{}")) for b in blocks if b[0] == "tool_use"]
         message = self._message
-        call.fields = {
-            "provider": PROVIDER,
-            "request_model": call.request_model,
-            "response_model": getattr(message, "model", None),
-            "response_id": getattr(message, "id", None),
-            "finish_reason": self._finish,
-            "latency_ms": round((now - self.started) * 1000, 3),
-            **_usage(getattr(message, "usage", None), self._outputs),
-        }
-        if self.first is not None:
-            call.fields["time_to_first_token_ms"] = round((self.first - self.started) * 1000, 3)
-        return call
+        return call.answered(
+            model=getattr(message, "model", None),
+            response_id=getattr(message, "id", None),
+            finish_reason=self._finish,
+            seconds=now - self.started,
+            tokens=_usage(getattr(message, "usage", None), self._outputs),
+            first_token_seconds=None if self.first is None else self.first - self.started,
+        )
 
 
 def streamed(call: ModelCall, started: float) -> StreamedAnswer:

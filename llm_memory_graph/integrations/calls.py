@@ -8,13 +8,29 @@ Each provider's module (``openai_calls``, ``anthropic_calls``) reads its client'
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import JsonValue
 
-__all__ = ["ModelCall", "ProviderCalls", "StreamAnswer", "arguments_of", "plain", "text_of"]
+__all__ = [
+    "ModelCall",
+    "ProviderCalls",
+    "StreamAnswer",
+    "arguments_of",
+    "parameters_of",
+    "plain",
+    "since_last_answer",
+    "text_of",
+    "token_fields",
+]
+
+#: Keywords of a client's ``create`` that carry the request itself or set the transport,
+#: not parameters of the model call.
+_NOT_PARAMETERS = frozenset(
+    {"messages", "input", "tools", "stream", "extra_headers", "extra_query", "extra_body", "timeout"}
+)
 
 
 def text_of(content: object) -> str:
@@ -57,6 +73,35 @@ def arguments_of(value: object) -> dict[str, JsonValue]:
     return data if isinstance(data, dict) else {"_value": data}
 
 
+def since_last_answer(
+    items: Sequence[dict[str, Any]], is_answer: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """The items after the model's last answer: what a request sends it anew (a question,
+    tool results)."""
+    found: list[dict[str, Any]] = []
+    for item in items:
+        found = [] if is_answer(item) else [*found, item]
+    return found
+
+
+def parameters_of(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The model call's parameters among ``create``'s keyword arguments, as JSON data."""
+    return {k: plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
+
+
+def token_fields(
+    inputs: int | None, outputs: int | None, cached: int | None = None, reasoning: int | None = None
+) -> dict[str, int]:
+    """A completion's token fields, those known."""
+    found = {
+        "input_tokens": inputs,
+        "output_tokens": outputs,
+        "cached_input_tokens": cached,
+        "reasoning_tokens": reasoning,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
 @dataclass
 class ModelCall:
     """One model call as recorded: the prompt (the request's last message), the answer,
@@ -73,6 +118,31 @@ class ModelCall:
     fields: dict[str, Any] = field(default_factory=dict)
     #: ``(tool_call_id, tool name, arguments)`` of each tool call the model asked for.
     tool_calls: list[tuple[str, str, dict[str, JsonValue]]] = field(default_factory=list)
+
+    def answered(
+        self,
+        *,
+        model: str | None,
+        response_id: str | None,
+        finish_reason: str | None,
+        seconds: float,
+        tokens: Mapping[str, int],
+        first_token_seconds: float | None = None,
+    ) -> ModelCall:
+        """The call ended with an answer from ``model``; ``content`` and ``tool_calls`` are
+        set by the provider's reader."""
+        self.fields = {
+            "provider": self.provider,
+            "request_model": self.request_model,
+            "response_model": model,
+            "response_id": response_id,
+            "finish_reason": finish_reason,
+            "latency_ms": round(seconds * 1000, 3),
+            **tokens,
+        }
+        if first_token_seconds is not None:
+            self.fields["time_to_first_token_ms"] = round(first_token_seconds * 1000, 3)
+        return self
 
     def failed(self, error: BaseException, seconds: float) -> ModelCall:
         """The call ended with ``error`` from the API."""

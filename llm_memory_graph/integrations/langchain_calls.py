@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .calls import ModelCall, arguments_of, plain, text_of
+from .calls import ModelCall, arguments_of, plain, since_last_answer, text_of, token_fields
 
 __all__ = ["call_request", "finished_call"]
 
@@ -35,12 +35,9 @@ def call_request(
     metadata, invocation = metadata or {}, invocation or {}
     found = [_message(m) for m in messages]
     last = found[-1] if found else {}
-    after_assistant: list[dict[str, Any]] = []
-    for message in found:
-        after_assistant = [] if message["role"] == "assistant" else [*after_assistant, message]
     results = [
         (str(m["tool_call_id"]), text_of(m.get("content")))
-        for m in after_assistant
+        for m in since_last_answer(found, lambda m: m["role"] == "assistant")
         if m["role"] == "tool" and m.get("tool_call_id")
     ]
     parameters = {k: plain(v) for k, v in invocation.items() if k not in ("tools", "stream")}
@@ -62,14 +59,12 @@ def call_request(
 def _usage(usage: Mapping[str, Any] | None) -> dict[str, Any]:
     if not usage:
         return {}
-    found = {"input_tokens": usage.get("input_tokens"), "output_tokens": usage.get("output_tokens")}
-    cached = (usage.get("input_token_details") or {}).get("cache_read")
-    reasoning = (usage.get("output_token_details") or {}).get("reasoning")
-    if cached is not None:
-        found["cached_input_tokens"] = cached
-    if reasoning is not None:
-        found["reasoning_tokens"] = reasoning
-    return {k: v for k, v in found.items() if v is not None}
+    return token_fields(
+        usage.get("input_tokens"),
+        usage.get("output_tokens"),
+        (usage.get("input_token_details") or {}).get("cache_read"),
+        (usage.get("output_token_details") or {}).get("reasoning"),
+    )
 
 
 def finished_call(call: ModelCall, result: Any, seconds: float) -> ModelCall:
@@ -82,13 +77,10 @@ def finished_call(call: ModelCall, result: Any, seconds: float) -> ModelCall:
         (str(t.get("id") or ""), str(t["name"]), arguments_of(t.get("args")))
         for t in (getattr(message, "tool_calls", None) or [])
     ]
-    call.fields = {
-        "provider": call.provider,
-        "request_model": call.request_model,
-        "response_model": metadata.get("model_name") or metadata.get("model"),
-        "response_id": metadata.get("id") or getattr(message, "id", None),
-        "finish_reason": metadata.get("finish_reason") or metadata.get("stop_reason"),
-        "latency_ms": round(seconds * 1000, 3),
-        **_usage(getattr(message, "usage_metadata", None)),
-    }
-    return call
+    return call.answered(
+        model=metadata.get("model_name") or metadata.get("model"),
+        response_id=metadata.get("id") or getattr(message, "id", None),
+        finish_reason=metadata.get("finish_reason") or metadata.get("stop_reason"),
+        seconds=seconds,
+        tokens=_usage(getattr(message, "usage_metadata", None)),
+    )

@@ -9,31 +9,22 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, plain, text_of
+from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of, token_fields
 
 __all__ = ["PROVIDER", "StreamedAnswer", "call_request", "finished_call", "streamed"]
 
 PROVIDER = "openai"
-
-#: Request keywords that are not parameters of the model call.
-_NOT_PARAMETERS = frozenset(
-    {"messages", "tools", "stream", "extra_headers", "extra_query", "extra_body", "timeout"}
-)
 
 
 def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
     """The request half of a call, from ``create``'s keyword arguments."""
     messages = [plain(m) for m in kwargs.get("messages") or ()]
     last = messages[-1] if messages else {}
-    after_assistant: list[dict[str, Any]] = []
-    for message in messages:
-        after_assistant = [] if message.get("role") == "assistant" else [*after_assistant, message]
     results = [
         (str(m["tool_call_id"]), text_of(m.get("content")))
-        for m in after_assistant
+        for m in since_last_answer(messages, lambda m: m.get("role") == "assistant")
         if m.get("role") == "tool" and m.get("tool_call_id")
     ]
-    parameters = {k: plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
     return ModelCall(
         provider=PROVIDER,
         prompt=text_of(last.get("content")),
@@ -41,7 +32,7 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         request={
             "messages": messages,
             "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters,
+            "parameters": parameters_of(kwargs),
         },
         tool_results=results,
         request_model=kwargs.get("model"),
@@ -51,14 +42,12 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
 def _usage(usage: Any) -> dict[str, Any]:
     if usage is None:
         return {}
-    found = {"input_tokens": usage.prompt_tokens, "output_tokens": usage.completion_tokens}
-    prompt_details = getattr(usage, "prompt_tokens_details", None)
-    completion_details = getattr(usage, "completion_tokens_details", None)
-    if prompt_details is not None and prompt_details.cached_tokens is not None:
-        found["cached_input_tokens"] = prompt_details.cached_tokens
-    if completion_details is not None and completion_details.reasoning_tokens is not None:
-        found["reasoning_tokens"] = completion_details.reasoning_tokens
-    return found
+    return token_fields(
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        getattr(getattr(usage, "prompt_tokens_details", None), "cached_tokens", None),
+        getattr(getattr(usage, "completion_tokens_details", None), "reasoning_tokens", None),
+    )
 
 
 def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
@@ -71,16 +60,13 @@ def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
         for t in (message.tool_calls or [] if message is not None else [])
         if getattr(t, "function", None) is not None
     ]
-    call.fields = {
-        "provider": PROVIDER,
-        "request_model": call.request_model,
-        "response_model": response.model,
-        "response_id": response.id,
-        "finish_reason": choice.finish_reason if choice is not None else None,
-        "latency_ms": round(seconds * 1000, 3),
-        **_usage(response.usage),
-    }
-    return call
+    return call.answered(
+        model=response.model,
+        response_id=response.id,
+        finish_reason=choice.finish_reason if choice is not None else None,
+        seconds=seconds,
+        tokens=_usage(response.usage),
+    )
 
 
 class StreamedAnswer:
@@ -123,18 +109,14 @@ class StreamedAnswer:
         call = self.call
         call.content = "".join(self._text)
         call.tool_calls = [(i, n, arguments_of(a)) for _, (i, n, a) in sorted(self._tools.items())]
-        call.fields = {
-            "provider": PROVIDER,
-            "request_model": call.request_model,
-            "response_model": self._model,
-            "response_id": self._id,
-            "finish_reason": self._finish,
-            "latency_ms": round((now - self.started) * 1000, 3),
-            **_usage(self._usage),
-        }
-        if self.first is not None:
-            call.fields["time_to_first_token_ms"] = round((self.first - self.started) * 1000, 3)
-        return call
+        return call.answered(
+            model=self._model,
+            response_id=self._id,
+            finish_reason=self._finish,
+            seconds=now - self.started,
+            tokens=_usage(self._usage),
+            first_token_seconds=None if self.first is None else self.first - self.started,
+        )
 
 
 def streamed(call: ModelCall, started: float) -> StreamedAnswer:

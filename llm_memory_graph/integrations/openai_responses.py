@@ -13,14 +13,10 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, plain, text_of
+from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of, token_fields
 from .openai_calls import PROVIDER
 
 __all__ = ["StreamedResponse", "call_request", "finished_call", "streamed"]
-
-_NOT_PARAMETERS = frozenset(
-    {"input", "tools", "stream", "extra_headers", "extra_query", "extra_body", "timeout"}
-)
 
 
 def _item_text(item: Mapping[str, Any]) -> str:
@@ -42,18 +38,15 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
     items = (
         [{"role": "user", "content": given}] if isinstance(given, str) else [plain(i) for i in given or ()]
     )
-    after_assistant: list[dict[str, Any]] = []
-    for item in items:
-        is_answer = item.get("role") == "assistant" or item.get("type") == "function_call"
-        after_assistant = [] if is_answer else [*after_assistant, item]
     results = [
         (str(i["call_id"]), text_of(i.get("output")))
-        for i in after_assistant
+        for i in since_last_answer(
+            items, lambda i: i.get("role") == "assistant" or i.get("type") == "function_call"
+        )
         if i.get("type") == "function_call_output" and i.get("call_id")
     ]
     last = items[-1] if items else {}
     role = "tool" if last.get("type") == "function_call_output" else str(last.get("role") or "user")
-    parameters = {k: plain(v) for k, v in kwargs.items() if k not in _NOT_PARAMETERS}
     return ModelCall(
         provider=PROVIDER,
         prompt=_item_text(last),
@@ -61,7 +54,7 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         request={
             "messages": items,
             "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters,
+            "parameters": parameters_of(kwargs),
         },
         tool_results=results,
         request_model=kwargs.get("model"),
@@ -71,18 +64,19 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
 def _usage(usage: Any) -> dict[str, Any]:
     if usage is None:
         return {}
-    found = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens}
-    cached = getattr(getattr(usage, "input_tokens_details", None), "cached_tokens", None)
-    reasoning = getattr(getattr(usage, "output_tokens_details", None), "reasoning_tokens", None)
-    if cached is not None:
-        found["cached_input_tokens"] = cached
-    if reasoning is not None:
-        found["reasoning_tokens"] = reasoning
-    return found
+    return token_fields(
+        usage.input_tokens,
+        usage.output_tokens,
+        getattr(getattr(usage, "input_tokens_details", None), "cached_tokens", None),
+        getattr(getattr(usage, "output_tokens_details", None), "reasoning_tokens", None),
+    )
 
 
-def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
-    """The call completed with a ``Response``."""
+def finished_call(
+    call: ModelCall, response: Any, seconds: float, first_token_seconds: float | None = None
+) -> ModelCall:
+    """The call completed with a ``Response`` (streamed: its first delta came after
+    ``first_token_seconds``)."""
     outputs = list(response.output or ())
     call.content = "".join(
         getattr(part, "text", "") or ""
@@ -97,16 +91,14 @@ def finished_call(call: ModelCall, response: Any, seconds: float) -> ModelCall:
         if getattr(i, "type", None) == "function_call"
     ]
     incomplete = getattr(response, "incomplete_details", None)
-    call.fields = {
-        "provider": PROVIDER,
-        "request_model": call.request_model,
-        "response_model": response.model,
-        "response_id": response.id,
-        "finish_reason": getattr(incomplete, "reason", None) or response.status,
-        "latency_ms": round(seconds * 1000, 3),
-        **_usage(response.usage),
-    }
-    return call
+    return call.answered(
+        model=response.model,
+        response_id=response.id,
+        finish_reason=getattr(incomplete, "reason", None) or response.status,
+        seconds=seconds,
+        tokens=_usage(response.usage),
+        first_token_seconds=first_token_seconds,
+    )
 
 
 class StreamedResponse:
@@ -132,10 +124,8 @@ class StreamedResponse:
         if self._response is None:
             self.call.fields = {"provider": PROVIDER, "request_model": self.call.request_model}
             return self.call
-        call = finished_call(self.call, self._response, now - self.started)
-        if self.first is not None:
-            call.fields["time_to_first_token_ms"] = round((self.first - self.started) * 1000, 3)
-        return call
+        first = None if self.first is None else self.first - self.started
+        return finished_call(self.call, self._response, now - self.started, first)
 
 
 def streamed(call: ModelCall, started: float) -> StreamedResponse:
