@@ -524,6 +524,7 @@ SAMPLE_NODES: dict[NodeType, Node] = {
         status=ConversationStatus.CLOSED,
         closed_at=CREATED + timedelta(hours=1),
         item_count=3,
+        error="TimeoutError: the model took too long",
         **COMMON,
     ),
     NodeType.PROMPT: Prompt(content="Où dormir ?", role="user", token_count=4, **ITEM),

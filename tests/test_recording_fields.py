@@ -30,7 +30,8 @@ KEPT = {"type", "conversation_id", "agent_id", "sequence"}
 #: (fields, node class, the model fields its verb leaves out on purpose, and why)
 NODES: list[tuple[type[Any], type[NodeBase], set[str]]] = [
     # title is positional; closing is its own call; the store counts the items
-    (f.ConversationFields, Conversation, {"title", "status", "closed_at", "item_count"}),
+    # and track() records the exception a session ended with
+    (f.ConversationFields, Conversation, {"title", "status", "closed_at", "item_count", "error"}),
     (f.AgentFields, Agent, {"name", "status", "created_at"}),  # name positional; status is the store's
     (f.PromptFields, Prompt, {"content"}),
     # user_id comes from the conversation; price_version from the graph's price table

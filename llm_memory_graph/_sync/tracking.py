@@ -5,7 +5,8 @@ conversation, agent, tool invocation and template version.
 Entering opens or joins a conversation (a new one is closed again on leaving), registers the
 agent and records a hand-off (TRANSFERS_TO) from the enclosing scope's agent, starts a tool
 invocation (or takes over the one a model asked for), and resolves a template version.
-Leaving records how a tool run ended: its result, or its error when the block raised. The
+Leaving records how a tool run ended: its result, or its error when the block raised; a
+conversation the scope opened is closed with the exception it ended in, if any. The
 exception itself always propagates unchanged.
 
 Recording never breaks the user's code: a failed write is logged and counted
@@ -107,7 +108,11 @@ class Tracker(TrackerBase):
                 self._pending.put(ended)  # a tool result sent to a model later finds it by call id
         if self._opened is not None:
             try:
-                self._graph.close_conversation(self._opened)
+                closed = self._graph.close_conversation(self._opened)
+                if exc is not None:  # the session ended in an exception: say which
+                    self._graph.add(
+                        nodes=[closed.model_copy(update={"error": f"{type(exc).__name__}: {exc}"})]
+                    )
             except Exception as error:
                 self._failed("conversation", error)
 

@@ -80,6 +80,7 @@ class Conversation(NodeBase):
     status: ConversationStatus = ConversationStatus.OPEN
     closed_at: UtcDatetime | None = None
     item_count: Count = Field(default=0, description="Items appended so far; kept by the store.")
+    error: str | None = Field(default=None, description="The exception a tracked session ended with.")
 
 
 class Prompt(_Item):

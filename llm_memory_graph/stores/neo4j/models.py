@@ -243,6 +243,7 @@ class ConversationNode(GraphNode):
     status = StringProperty(required=True, index=True, choices=_choices(ConversationStatus))
     closed_at = DateTimeNeo4jFormatProperty()
     item_count = IntegerProperty(required=True)
+    error = StringProperty()
     last_item_id = StringProperty()
 
     contains_prompts = RelationshipTo("PromptNode", "CONTAINS", model=ContainsRel)

@@ -82,6 +82,8 @@ async def test_an_exception_is_recorded_on_the_tool_run_and_raised_unchanged(gra
     assert caught.value is raised
     tool = (await graph.find(types="ToolInvocation")).items[0]
     assert (tool.status, tool.error) == ("error", "Boom: index offline")  # type: ignore[attr-defined]
+    conversation = (await graph.find(types="Conversation")).items[0]
+    assert (conversation.status, conversation.error) == ("closed", "Boom: index offline")  # type: ignore[attr-defined]
 
 
 async def test_prompts_inside_a_template_scope_instantiate_its_version(graph: AsyncMemoryGraph) -> None:
