@@ -55,3 +55,7 @@ def test_an_installed_wheel_reads_its_queries_from_itself(wheel: Path, tmp_path:
         str(len(list((ROOT / "migrations").glob("V*.cypher")))),
         "True",
     ]
+
+
+def test_the_price_table_ships_in_the_wheel(wheel: Path) -> None:
+    assert "llm_memory_graph/pricing/prices.json" in zipfile.ZipFile(wheel).namelist()
