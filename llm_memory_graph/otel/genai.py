@@ -106,7 +106,10 @@ class GenAISpan:
 
     @property
     def operation(self) -> str | None:
+        """``gen_ai.operation.name``, else OpenLLMetry's ``llm.request.type``."""
         value = self.attributes.get("gen_ai.operation.name")
+        if value is None:
+            value = _LEGACY_OPERATIONS.get(str(self.attributes.get("llm.request.type")))
         return None if value is None else str(value)
 
 
@@ -137,15 +140,59 @@ def _when(ns: int) -> datetime:
     return datetime.fromtimestamp(ns / 1e9, UTC)
 
 
+#: OpenLLMetry's ``llm.request.type`` values, as GenAI operations.
+_LEGACY_OPERATIONS = {"chat": "chat", "completion": "text_completion"}
+
+
+def _indexed(attributes: Mapping[str, Any], prefix: str) -> list[dict[str, Any]]:
+    """``prefix.N.key`` attributes as a list of dicts, by N (OpenLLMetry's message style)."""
+    found: dict[int, dict[str, Any]] = {}
+    for key, value in attributes.items():
+        if key.startswith(prefix):
+            index, _, rest = key.removeprefix(prefix).partition(".")
+            if index.isdigit() and rest:
+                found.setdefault(int(index), {})[rest] = value
+    return [found[i] for i in sorted(found)]
+
+
+def _legacy(span: GenAISpan, key: str) -> list[dict[str, Any]]:
+    """OpenLLMetry's ``gen_ai.prompt.N.*`` / ``gen_ai.completion.N.*`` attributes as the
+    current conventions' message lists."""
+    prefix = "gen_ai.prompt." if key == "gen_ai.input.messages" else "gen_ai.completion."
+    messages = []
+    for entry in _indexed(span.attributes, prefix):
+        parts: list[dict[str, Any]] = []
+        if entry.get("tool_call_id"):
+            parts.append(
+                {"type": "tool_call_response", "id": entry["tool_call_id"], "response": entry.get("content")}
+            )
+        elif entry.get("content") is not None:
+            parts.append({"type": "text", "content": entry["content"]})
+        calls = _indexed(entry, "tool_calls.")
+        parts += [
+            {"type": "tool_call", "id": c.get("id"), "name": c.get("name"), "arguments": c.get("arguments")}
+            for c in calls
+        ]
+        messages.append(
+            {"role": entry.get("role"), "parts": parts, "finish_reason": entry.get("finish_reason")}
+        )
+    return messages
+
+
 def _messages(span: GenAISpan, key: str) -> list[dict[str, Any]]:
     raw = span.attributes.get(key)
     if not raw:
-        return []
+        return _legacy(span, key)
     try:
         found = json.loads(raw) if isinstance(raw, str) else list(raw)
     except ValueError:
         return []
     return [m for m in found if isinstance(m, dict)]
+
+
+def _first(attributes: Mapping[str, Any], *keys: str) -> Any:
+    """The value of the first of ``keys`` present: the current name, then older ones."""
+    return next((attributes[k] for k in keys if attributes.get(k) is not None), None)
 
 
 def _parts(message: Mapping[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -333,9 +380,13 @@ class _Reader:
                 request_model=attributes.get("gen_ai.request.model"),
                 response_model=attributes.get("gen_ai.response.model"),
                 response_id=attributes.get("gen_ai.response.id"),
-                input_tokens=attributes.get("gen_ai.usage.input_tokens"),
-                output_tokens=attributes.get("gen_ai.usage.output_tokens"),
-                cached_input_tokens=attributes.get("gen_ai.usage.cache_read.input_tokens"),
+                input_tokens=_first(attributes, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
+                output_tokens=_first(
+                    attributes, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"
+                ),
+                cached_input_tokens=_first(
+                    attributes, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"
+                ),
                 finish_reason=None if finish is None else str(finish),
                 error=span.error,
                 latency_ms=round((span.end_ns - span.start_ns) / 1e6, 3),

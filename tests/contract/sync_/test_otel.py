@@ -200,3 +200,51 @@ def test_a_retrieval_span_becomes_documents_the_next_model_call_references(graph
     assert references == [(1, 0.91, "Refunds within 30 days."), (2, 0.42, "Ask support.")]
     answer = graph.find(types="Completion").items[0]
     assert {"Document"} <= {str(n.type) for n in graph.lineage(answer).nodes}
+
+
+def test_openllmetry_spans_in_its_own_attribute_style_make_the_same_graph(graph: MemoryGraph, tmp_path: Any) -> None:
+    """OpenLLMetry names messages ``gen_ai.prompt.N.*`` / ``gen_ai.completion.N.*``, the
+    operation ``llm.request.type`` and tokens ``gen_ai.usage.prompt_tokens``."""
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(GraphSpanExporter(graph)))
+    tracer = provider.get_tracer("openllmetry-style")
+    calls = (
+        {
+            "gen_ai.prompt.0.role": "user",
+            "gen_ai.prompt.0.content": "Weather in Paris?",
+            "gen_ai.completion.0.role": "assistant",
+            "gen_ai.completion.0.finish_reason": "tool_calls",
+            "gen_ai.completion.0.tool_calls.0.id": "call_weather_1",
+            "gen_ai.completion.0.tool_calls.0.name": "get_weather",
+            "gen_ai.completion.0.tool_calls.0.arguments": '{"city": "Paris"}',
+        },
+        {
+            "gen_ai.prompt.0.role": "user",
+            "gen_ai.prompt.0.content": "Weather in Paris?",
+            "gen_ai.prompt.1.role": "assistant",
+            "gen_ai.prompt.2.role": "tool",
+            "gen_ai.prompt.2.content": "21C in Paris",
+            "gen_ai.prompt.2.tool_call_id": "call_weather_1",
+            "gen_ai.completion.0.role": "assistant",
+            "gen_ai.completion.0.content": "It is 21C in Paris.",
+            "gen_ai.completion.0.finish_reason": "stop",
+        },
+    )
+    for attributes in calls:
+        with tracer.start_as_current_span("openai.chat") as span:
+            span.set_attributes(
+                {
+                    "llm.request.type": "chat",
+                    "gen_ai.system": "openai",
+                    "gen_ai.request.model": "gpt-4o-mini",
+                    "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+                    "gen_ai.usage.prompt_tokens": 42,
+                    "gen_ai.usage.completion_tokens": 7,
+                    **attributes,
+                }
+            )
+    tool: ToolInvocation = graph.find(types="ToolInvocation").items[0]  # type: ignore[assignment]
+    assert (tool.tool_name, tool.arguments, tool.status, tool.result) == ("get_weather", {"city": "Paris"}, "success", "21C in Paris")
+    answer = next(c for c in graph.find(types="Completion").items if c.content)  # type: ignore[attr-defined]
+    assert (answer.provider, answer.input_tokens, answer.finish_reason) == ("openai", 42, "stop")  # type: ignore[attr-defined]
+    assert tool.id in {n.id for n in graph.lineage(answer).nodes}
