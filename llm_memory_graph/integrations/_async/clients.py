@@ -9,7 +9,7 @@ from ...errors import UsageError
 from ...metrics import GraphMetrics
 from ...recording.pending import PendingToolCalls
 from .. import anthropic_calls, openai_calls, openai_responses
-from .recording import AsyncCallRecorder, recording
+from .recording import AsyncCallRecorder, recording, recording_helper
 
 if TYPE_CHECKING:
     from ..._async.graph import AsyncMemoryGraph
@@ -43,6 +43,7 @@ def instrument(
         _check_kind(client, anthropic.AsyncAnthropic)
         messages: Any = client.messages  # type: ignore[attr-defined]
         messages.create = recording(messages.create, recorder, anthropic_calls)
+        messages.stream = recording_helper(messages.stream, recorder, anthropic_calls)
         return client
     raise UsageError(f"cannot instrument a {type(client).__name__}: expected an OpenAI or Anthropic client")
 

@@ -29,7 +29,13 @@ from ..calls import ModelCall, ProviderCalls, StreamAnswer
 if TYPE_CHECKING:
     from ..._sync.graph import MemoryGraph
 
-__all__ = ["CallRecorder", "RecordedStream", "recording"]
+__all__ = [
+    "CallRecorder",
+    "RecordedStream",
+    "RecordedStreamManager",
+    "recording",
+    "recording_helper",
+]
 
 #: Set on a wrapped ``create``, so instrumenting a client twice records each call once.
 WRAPPED = "__llm_memory_graph__"
@@ -145,6 +151,60 @@ def recording(
             return RecordedStream(response, recorder, calls.streamed(call, started))
         recorder.record(calls.finished_call(call, response, time.perf_counter() - started))
         return response
+
+    setattr(recorded, WRAPPED, True)
+    return recorded
+
+
+class RecordedStreamManager:
+    """A client's streaming helper (``messages.stream(...)``), used as before; the call is
+    recorded from the helper's own message when the block ends. The helper reads the
+    stream itself, so no time to first token is known."""
+
+    def __init__(
+        self, manager: Any, recorder: CallRecorder, call: ModelCall, calls: ProviderCalls
+    ) -> None:
+        self._manager = manager
+        self._recorder = recorder
+        self._call = call
+        self._calls = calls
+        self._stream: Any = None
+        self._started = 0.0
+
+    def __enter__(self) -> Any:
+        self._started = time.perf_counter()
+        self._stream = self._manager.__enter__()
+        return self._stream
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._manager.__exit__(exc_type, exc, tb)
+        seconds = time.perf_counter() - self._started
+        try:
+            message = self._stream.current_message_snapshot
+        except Exception:
+            message = None
+        if message is None:
+            self._recorder.record(
+                self._call.failed(exc or RuntimeError("the stream ended before an answer"), seconds)
+            )
+        else:
+            self._recorder.record(self._calls.finished_call(self._call, message, seconds))
+
+
+def recording_helper(
+    stream: Callable[..., Any], recorder: CallRecorder, calls: ProviderCalls
+) -> Callable[..., Any]:
+    """A client's streaming helper wrapped: each block it opens is recorded by ``recorder``."""
+    if getattr(stream, WRAPPED, False):
+        return stream
+
+    @functools.wraps(stream)
+    def recorded(*args: Any, **kwargs: Any) -> RecordedStreamManager:
+        return RecordedStreamManager(
+            stream(*args, **kwargs), recorder, calls.call_request(kwargs), calls
+        )
 
     setattr(recorded, WRAPPED, True)
     return recorded

@@ -131,3 +131,20 @@ def test_an_api_error_is_recorded_and_raised_unchanged(
         )
     completion: Completion = _only(graph, "Completion")
     assert completion.error is not None and completion.provider == "anthropic"
+
+
+def test_the_stream_helper_is_recorded_when_its_block_ends(
+    graph: MemoryGraph, client: anthropic.Anthropic
+) -> None:
+    with client.messages.stream(
+        model="claude-sonnet-4-0", max_tokens=100, messages=[{"role": "user", "content": "Hi"}]
+    ) as stream:
+        text = "".join([t for t in stream.text_stream])
+    assert text == "Hello!"
+    completion: Completion = _only(graph, "Completion")
+    assert (completion.content, completion.finish_reason, completion.output_tokens) == (
+        "Hello!",
+        "end_turn",
+        5,
+    )
+    assert (completion.response_model, completion.input_tokens) == (ANTHROPIC_MODEL, 42)
