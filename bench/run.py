@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # tools.local_neo4j
 
+from capture import run_capture
 from common import Result
 from peers import run_peers
 from sqlite_suite import run_sqlite
@@ -83,6 +84,7 @@ def main() -> int:
         results = []
         if args.only in (None, "sqlite"):
             results += run_sqlite(work, quick=args.quick, nodes=nodes, reuse=reuse)
+            results += run_capture(work, quick=args.quick)
         if args.only is None and not args.no_peers:
             results += run_peers(work, quick=args.quick)
         if args.only in (None, "neo4j"):
