@@ -30,7 +30,7 @@ SUBSTITUTIONS = [
     # AsyncMemoryGraph -> MemoryGraph, _AsyncWriteMethods -> _WriteMethods, AsyncIterator -> Iterator.
     (r"\b(_?)Async(?=[A-Z])", r"\1"),
     # aiter_pages -> iter_pages, aclose -> close, astream -> stream; __aenter__ -> __enter__.
-    (r"\ba(iter_\w+|close|stream)\b", r"\1"),
+    (r"\ba(iter_\w+|close|stream|invoke)\b", r"\1"),
     (r"\b__a(enter|exit|iter|next)__\b", r"__\1__"),
     (r"\bStopAsyncIteration\b", "StopIteration"),
     (r"\._async\b", "._sync"),

@@ -453,10 +453,8 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
 
             model.invoke(messages, config={"callbacks": [graph.langchain_handler()]})
 
-        Needs ``langchain-core`` (``pip install "llm-memory-graph[langchain]"``).
-
-        :raises UsageError: on ``AsyncMemoryGraph``: LangChain calls the handler
-            synchronously, so make it from a ``MemoryGraph``.
+        On ``AsyncMemoryGraph`` it is an async handler, for ``ainvoke`` and the other
+        asyncio runs. Needs ``langchain-core`` (``pip install "llm-memory-graph[langchain]"``).
         """
         require_open(self._state)
         from ..integrations.langchain import handler_for

@@ -453,10 +453,8 @@ class MemoryGraph(_TemplateMethods, _TraversalMethods, _WriteMethods):
 
             model.invoke(messages, config={"callbacks": [graph.langchain_handler()]})
 
-        Needs ``langchain-core`` (``pip install "llm-memory-graph[langchain]"``).
-
-        :raises UsageError: on ``MemoryGraph``: LangChain calls the handler
-            synchronously, so make it from a ``MemoryGraph``.
+        On ``MemoryGraph`` it is an async handler, for ``invoke`` and the other
+        asyncio runs. Needs ``langchain-core`` (``pip install "llm-memory-graph[langchain]"``).
         """
         require_open(self._state)
         from ..integrations.langchain import handler_for

@@ -1,163 +1,22 @@
-"""A LangChain callback handler that records chat model runs and tool runs into a graph.
-
-    handler = graph.langchain_handler()
-    model.invoke(messages, config={"callbacks": [handler]})
-
-Each chat model run becomes a prompt and a completion, as ``graph.instrument`` records a
-client's call (tool calls the model asks for become pending tool invocations, a tool
-message sent back completes its invocation and triggers the next prompt); each tool run
-LangChain makes completes the invocation the model asked for (by its call id), or records
-one of its own. Runs land in the active ``track`` scope of the thread LangChain calls the
-handler on. Recording never breaks a run: a failure is logged and counted.
-"""
+"""``graph.langchain_handler()``: the LangChain callback handler of a graph, sync or asyncio
+(``_async/langchain.py`` and its generated twin). Needs ``langchain-core``."""
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import Any
 
-from langchain_core.callbacks import BaseCallbackHandler
-
-from ..errors import UsageError
 from ..metrics import GraphMetrics
 from ..recording.pending import PendingToolCalls
-from ..recording.scope import current_scope, log
-from ..recording.tools import finished_tool, started_tool
-from ..schema import ToolInvocation
-from . import langchain_calls
-from ._sync.recording import CallRecorder
-from .calls import ModelCall
+from ._async.langchain import AsyncGraphCallbackHandler
+from ._sync.langchain import GraphCallbackHandler
 
-if TYPE_CHECKING:
+__all__ = ["AsyncGraphCallbackHandler", "GraphCallbackHandler", "handler_for"]
+
+
+def handler_for(graph: Any, metrics: GraphMetrics | None, pending: PendingToolCalls) -> Any:
+    """The handler of ``graph``'s kind: ``GraphCallbackHandler`` for a ``MemoryGraph``,
+    ``AsyncGraphCallbackHandler`` (its methods awaited by LangChain) for an ``AsyncMemoryGraph``."""
     from .._sync.graph import MemoryGraph
 
-__all__ = ["MAX_RUNS", "GraphCallbackHandler", "handler_for"]
-
-#: Most runs started and not yet ended that a handler remembers; the oldest is forgotten.
-MAX_RUNS = 10_000
-
-
-class GraphCallbackHandler(BaseCallbackHandler):
-    """Records LangChain chat model and tool runs into a ``MemoryGraph``; safe to share
-    between threads and runs."""
-
-    raise_error = False
-
-    def __init__(self, graph: MemoryGraph, metrics: GraphMetrics | None, pending: PendingToolCalls) -> None:
-        self._graph = graph
-        self._metrics = metrics
-        self._recorder = CallRecorder(graph, metrics, pending)
-        self._pending = pending
-        self._calls: OrderedDict[UUID, tuple[ModelCall, float]] = OrderedDict()
-        self._tools: OrderedDict[UUID, tuple[ToolInvocation, float]] = OrderedDict()
-
-    def _keep(self, runs: OrderedDict[UUID, Any], run_id: UUID, value: Any) -> None:
-        runs[run_id] = value
-        while len(runs) > MAX_RUNS:
-            runs.popitem(last=False)
-
-    # ------------------------------------------------------------ chat models
-
-    def on_chat_model_start(
-        self,
-        serialized: dict[str, Any],
-        messages: list[list[Any]],
-        *,
-        run_id: UUID,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        call = langchain_calls.call_request(
-            messages[0] if messages else [], metadata, kwargs.get("invocation_params")
-        )
-        self._keep(self._calls, run_id, (call, time.perf_counter()))
-
-    def on_llm_end(self, response: Any, *, run_id: UUID, **kwargs: Any) -> None:
-        started = self._calls.pop(run_id, None)
-        if started is not None:
-            call, at = started
-            self._recorder.record(langchain_calls.finished_call(call, response, time.perf_counter() - at))
-
-    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        started = self._calls.pop(run_id, None)
-        if started is not None:
-            call, at = started
-            self._recorder.record(call.failed(error, time.perf_counter() - at))
-
-    # ------------------------------------------------------------ tools
-
-    def on_tool_start(
-        self,
-        serialized: dict[str, Any],
-        input_str: str,
-        *,
-        run_id: UUID,
-        inputs: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        name = str((serialized or {}).get("name") or kwargs.get("name") or "tool")
-        tool_call_id = kwargs.get("tool_call_id")
-        scope = current_scope(self._graph)
-        conversation_id = scope.conversation_id if scope else None
-        try:
-            tool = self._pending.take(conversation_id, name, tool_call_id)
-            if tool is None:
-                tool = started_tool(
-                    name,
-                    arguments=inputs if inputs is not None else {"input": input_str},
-                    tool_call_id=tool_call_id,
-                    conversation_id=conversation_id,
-                    agent_id=scope.agent_id if scope else None,
-                )
-                self._graph.add(nodes=[tool])
-        except Exception as error:
-            self._failed(error)
-            return
-        self._keep(self._tools, run_id, (tool, time.perf_counter()))
-
-    def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
-        self._end_tool(run_id, getattr(output, "content", output), None)
-
-    def on_tool_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        self._end_tool(run_id, None, error)
-
-    def _end_tool(self, run_id: UUID, result: object, error: BaseException | None) -> None:
-        started = self._tools.pop(run_id, None)
-        if started is None:
-            return
-        tool, at = started
-        ended = finished_tool(tool, result, error, time.perf_counter() - at)
-        try:
-            self._graph.add(nodes=[ended])
-        except Exception as failure:
-            self._failed(failure)
-            return
-        self._pending.put(ended)
-
-    def _failed(self, error: Exception) -> None:
-        log.warning("llm-memory-graph could not record a LangChain run: %s", error)
-        if self._metrics is not None:
-            self._metrics.recording_failures.labels("langchain").inc()
-
-    def __repr__(self) -> str:
-        return f"GraphCallbackHandler({self._graph!r})"
-
-
-def handler_for(
-    graph: object, metrics: GraphMetrics | None, pending: PendingToolCalls
-) -> GraphCallbackHandler:
-    """The handler ``MemoryGraph.langchain_handler()`` returns.
-
-    :raises UsageError: for an ``AsyncMemoryGraph``, whose writes are awaited: LangChain
-        calls a handler like this one synchronously.
-    """
-    from .._sync.graph import MemoryGraph
-
-    if not isinstance(graph, MemoryGraph):
-        raise UsageError(
-            "LangChain calls this handler synchronously: make it from a MemoryGraph, "
-            f"not a {type(graph).__name__}"
-        )
-    return GraphCallbackHandler(graph, metrics, pending)
+    kind = GraphCallbackHandler if isinstance(graph, MemoryGraph) else AsyncGraphCallbackHandler
+    return kind(graph, metrics, pending)

@@ -51,14 +51,17 @@ class AsyncCallRecorder:
         self._metrics = metrics
         self._pending = pending
 
-    async def record(self, call: ModelCall) -> None:
-        """Write one call; a failure is logged and counted, never raised."""
+    async def record(self, call: ModelCall) -> bool:
+        """Write one call and say whether it was written; a failure is logged and counted,
+        never raised."""
         try:
             await self._write(call)
         except Exception as error:
             log.warning("llm-memory-graph could not record a call to %s: %s", call.provider, error)
             if self._metrics is not None:
                 self._metrics.recording_failures.labels(call.provider).inc()
+            return False
+        return True
 
     async def _write(self, call: ModelCall) -> None:
         triggered_by = None

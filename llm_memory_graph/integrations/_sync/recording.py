@@ -51,14 +51,17 @@ class CallRecorder:
         self._metrics = metrics
         self._pending = pending
 
-    def record(self, call: ModelCall) -> None:
-        """Write one call; a failure is logged and counted, never raised."""
+    def record(self, call: ModelCall) -> bool:
+        """Write one call and say whether it was written; a failure is logged and counted,
+        never raised."""
         try:
             self._write(call)
         except Exception as error:
             log.warning("llm-memory-graph could not record a call to %s: %s", call.provider, error)
             if self._metrics is not None:
                 self._metrics.recording_failures.labels(call.provider).inc()
+            return False
+        return True
 
     def _write(self, call: ModelCall) -> None:
         triggered_by = None

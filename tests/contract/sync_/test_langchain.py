@@ -1,7 +1,7 @@
-"""Contract (hand-written, sync only: LangChain calls the handler synchronously): the
-handler from ``graph.langchain_handler()`` records the real ``langchain-core`` runs of a
-real ``ChatOpenAI`` model against a local server that answers as OpenAI does, and the real
-tool runs LangChain makes."""
+# Generated from tests/contract/async_/test_langchain.py by scripts/unasync.py; do not edit.
+"""Contract: the handler from ``graph.langchain_handler()`` records the real
+``langchain-core`` runs of a real ``ChatOpenAI`` model against a local server that answers
+as OpenAI does, and the real tool runs LangChain makes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from langchain_core.messages import HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 
-from llm_memory_graph import AsyncMemoryGraph, Completion, MemoryGraph, Prompt, ToolInvocation
-from llm_memory_graph.errors import UsageError
+from llm_memory_graph import MemoryGraph, Completion, Prompt, ToolInvocation
 from tests.fake_providers import MODEL, TOOL_CALL_ID
 
 
@@ -29,14 +28,18 @@ def model(provider_url: str) -> ChatOpenAI:
 
 
 def _only(graph: MemoryGraph, node_type: str) -> Any:
-    found = graph.find(types=node_type).items
+    found = (graph.find(types=node_type)).items
     assert len(found) == 1, found
     return found[0]
 
 
-def test_a_chat_model_run_becomes_a_prompt_and_its_completion(graph: MemoryGraph, model: ChatOpenAI) -> None:
+def test_a_chat_model_run_becomes_a_prompt_and_its_completion(
+    graph: MemoryGraph, model: ChatOpenAI
+) -> None:
     with graph.track("chat", agent="assistant") as tracker:
-        reply = model.invoke([HumanMessage("Hi there")], config={"callbacks": [graph.langchain_handler()]})
+        reply = model.invoke(
+            [HumanMessage("Hi there")], config={"callbacks": [graph.langchain_handler()]}
+        )
     assert reply.content == "Hello!"
     prompt: Prompt = _only(graph, "Prompt")
     completion: Completion = _only(graph, "Completion")
@@ -47,7 +50,9 @@ def test_a_chat_model_run_becomes_a_prompt_and_its_completion(graph: MemoryGraph
     assert completion.cost_usd is not None
 
 
-def test_a_tool_call_run_by_langchain_is_one_lineage(graph: MemoryGraph, model: ChatOpenAI) -> None:
+def test_a_tool_call_run_by_langchain_is_one_lineage(
+    graph: MemoryGraph, model: ChatOpenAI
+) -> None:
     handler = graph.langchain_handler()
     config: Any = {"callbacks": [handler]}
     bound = model.bind_tools([get_weather])
@@ -66,8 +71,8 @@ def test_a_tool_call_run_by_langchain_is_one_lineage(graph: MemoryGraph, model: 
         "success",
         "21C in Paris",
     )
-    answer = next(c for c in graph.find(types="Completion").items if c.content)  # type: ignore[attr-defined]
-    assert tool_run.id in {n.id for n in graph.lineage(answer).nodes}
+    answer = next(c for c in (graph.find(types="Completion")).items if c.content)  # type: ignore[attr-defined]
+    assert tool_run.id in {n.id for n in (graph.lineage(answer)).nodes}
 
 
 def test_a_failed_run_is_recorded_and_raised(graph: MemoryGraph, model: ChatOpenAI) -> None:
@@ -75,9 +80,3 @@ def test_a_failed_run_is_recorded_and_raised(graph: MemoryGraph, model: ChatOpen
         model.invoke([HumanMessage("fail")], config={"callbacks": [graph.langchain_handler()]})
     completion: Completion = _only(graph, "Completion")
     assert completion.error is not None
-
-
-def test_the_async_graph_refuses_to_make_a_handler() -> None:
-    graph = AsyncMemoryGraph.open(":memory:")
-    with pytest.raises(UsageError, match="make it from a MemoryGraph"):
-        graph.langchain_handler()
