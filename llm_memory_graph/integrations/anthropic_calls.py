@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of
+from .calls import ModelCall, arguments_of, plain, since_last_answer, text_of
 
 __all__ = ["PROVIDER", "StreamedAnswer", "call_request", "finished_call", "streamed"]
 
@@ -31,17 +31,13 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         for block in message["content"]
         if isinstance(block, Mapping) and block.get("type") == "tool_result" and block.get("tool_use_id")
     ]
-    return ModelCall(
-        provider=PROVIDER,
+    return ModelCall.asked(
+        PROVIDER,
+        kwargs,
+        messages,
         prompt=text_of(last.get("content")),
         role=str(last.get("role") or "user"),
-        request={
-            "messages": messages,
-            "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters_of(kwargs),
-        },
         tool_results=results,
-        request_model=kwargs.get("model"),
     )
 
 

@@ -119,6 +119,32 @@ class ModelCall:
     #: ``(tool_call_id, tool name, arguments)`` of each tool call the model asked for.
     tool_calls: list[tuple[str, str, dict[str, JsonValue]]] = field(default_factory=list)
 
+    @classmethod
+    def asked(
+        cls,
+        provider: str,
+        kwargs: Mapping[str, Any],
+        items: list[dict[str, Any]],
+        *,
+        prompt: str,
+        role: str,
+        tool_results: list[tuple[str, str]],
+    ) -> ModelCall:
+        """A call as its request asks it: ``items`` are the messages (or input items) sent,
+        the snapshot keeps them with the tools offered and the call's parameters."""
+        return cls(
+            provider=provider,
+            prompt=prompt,
+            role=role,
+            request={
+                "messages": items,
+                "tools": [plain(t) for t in kwargs.get("tools") or ()],
+                "parameters": parameters_of(kwargs),
+            },
+            tool_results=tool_results,
+            request_model=kwargs.get("model"),
+        )
+
     def answered(
         self,
         *,

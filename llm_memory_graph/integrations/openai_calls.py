@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of, token_fields
+from .calls import ModelCall, arguments_of, plain, since_last_answer, text_of, token_fields
 
 __all__ = ["PROVIDER", "StreamedAnswer", "call_request", "finished_call", "streamed"]
 
@@ -25,17 +25,13 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
         for m in since_last_answer(messages, lambda m: m.get("role") == "assistant")
         if m.get("role") == "tool" and m.get("tool_call_id")
     ]
-    return ModelCall(
-        provider=PROVIDER,
+    return ModelCall.asked(
+        PROVIDER,
+        kwargs,
+        messages,
         prompt=text_of(last.get("content")),
         role=str(last.get("role") or "user"),
-        request={
-            "messages": messages,
-            "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters_of(kwargs),
-        },
         tool_results=results,
-        request_model=kwargs.get("model"),
     )
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from .calls import ModelCall, arguments_of, parameters_of, plain, since_last_answer, text_of, token_fields
+from .calls import ModelCall, arguments_of, plain, since_last_answer, text_of, token_fields
 from .openai_calls import PROVIDER
 
 __all__ = ["StreamedResponse", "call_request", "finished_call", "streamed"]
@@ -47,18 +47,7 @@ def call_request(kwargs: Mapping[str, Any]) -> ModelCall:
     ]
     last = items[-1] if items else {}
     role = "tool" if last.get("type") == "function_call_output" else str(last.get("role") or "user")
-    return ModelCall(
-        provider=PROVIDER,
-        prompt=_item_text(last),
-        role=role,
-        request={
-            "messages": items,
-            "tools": [plain(t) for t in kwargs.get("tools") or ()],
-            "parameters": parameters_of(kwargs),
-        },
-        tool_results=results,
-        request_model=kwargs.get("model"),
-    )
+    return ModelCall.asked(PROVIDER, kwargs, items, prompt=_item_text(last), role=role, tool_results=results)
 
 
 def _usage(usage: Any) -> dict[str, Any]:
