@@ -25,7 +25,7 @@ from ..arguments import (
 )
 from ..cache import QueryCache
 from ..errors import InvalidInputError, MemoryGraphError, UsageError
-from ..metrics import Operation, attach, measure
+from ..metrics import GraphMetrics, Operation, attach, measure
 from ..paging import TRANSCRIPT_LIMIT, aiter_cursor, check_limit
 from ..pricing import PriceTable, repriced
 from ..query import AsyncQuery
@@ -195,6 +195,12 @@ class AsyncMemoryGraph(_AsyncTemplateMethods, _AsyncTraversalMethods, _AsyncWrit
     def store(self) -> AsyncGraphStore:
         """The store this graph writes to."""
         return self._store
+
+    @property
+    def metrics(self) -> GraphMetrics | None:
+        """The graph's Prometheus instruments (``None`` with ``registry=None``): what
+        exporters and integrations count their failures in."""
+        return self._metrics
 
     @property
     def cache(self) -> QueryCache | None:

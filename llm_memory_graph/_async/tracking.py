@@ -16,13 +16,24 @@ Recording never breaks the user's code: a failed write is logged and counted
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, Unpack
+
+from pydantic import JsonValue
 
 from ..metrics import GraphMetrics
 from ..recording.fields import checked
 from ..recording.pending import PendingToolCalls
-from ..recording.scope import Scope, TrackerBase, TrackOptions, current_scope, enter_scope, leave_scope, log
+from ..recording.scope import (
+    Scope,
+    TrackerBase,
+    TrackOptions,
+    current_scope,
+    enter_scope,
+    leave_scope,
+    recording_failed,
+)
 from ..recording.tools import finished_tool, started_tool
 from ..schema import Agent, Conversation, NodeBase, ToolInvocation
 
@@ -31,7 +42,7 @@ if TYPE_CHECKING:
 
     from .graph import AsyncMemoryGraph
 
-__all__ = ["AsyncTracker"]
+__all__ = ["AsyncTracker", "end_tool_run", "start_tool_run"]
 
 
 class AsyncTracker(TrackerBase):
@@ -99,13 +110,11 @@ class AsyncTracker(TrackerBase):
         if self._token is not None and self.scope is not None:
             leave_scope(self._token, self.scope)
         if self._tool is not None:
-            ended = finished_tool(self._tool, self._result, exc, time.perf_counter() - self._started)
+            seconds = time.perf_counter() - self._started
             try:
-                await self._graph.add(nodes=[ended])
+                await end_tool_run(self._graph, self._pending, self._tool, self._result, exc, seconds)
             except Exception as error:
                 self._failed("tool_invocation", error)
-            else:
-                self._pending.put(ended)  # a tool result sent to a model later finds it by call id
         if self._opened is not None:
             try:
                 closed = await self._graph.close_conversation(self._opened)
@@ -164,27 +173,62 @@ class AsyncTracker(TrackerBase):
         return version.id
 
     async def _start_tool(self, scope: Scope) -> ToolInvocation | None:
-        name: str = self._options["tool"]
         self._started = time.perf_counter()
-        asked = self._pending.take(scope.conversation_id, name, self._options.get("tool_call_id"))
-        if asked is not None:
-            return asked
         try:
-            started = started_tool(
-                name,
-                arguments=self._options.get("arguments"),
+            return await start_tool_run(
+                self._graph,
+                self._pending,
+                scope,
+                self._options["tool"],
                 tool_call_id=self._options.get("tool_call_id"),
-                conversation_id=scope.conversation_id,
-                agent_id=scope.agent_id,
+                arguments=self._options.get("arguments"),
             )
-            await self._graph.add(nodes=[started])
         except Exception as error:
             self._failed("tool_invocation", error)
             return None
-        return started
 
     def _failed(self, stage: str, error: Exception) -> None:
-        """Log and count a recording that failed; the user's code runs on."""
-        log.warning("llm-memory-graph could not record the %s of %r: %s", stage, self.name, error)
-        if self._metrics is not None:
-            self._metrics.recording_failures.labels(stage).inc()
+        recording_failed(self._metrics, stage, f"the {stage} of {self.name!r}", error)
+
+
+async def start_tool_run(
+    graph: AsyncMemoryGraph,
+    pending: PendingToolCalls,
+    scope: Scope | None,
+    name: str,
+    *,
+    tool_call_id: str | None,
+    arguments: Mapping[str, JsonValue] | None,
+) -> ToolInvocation:
+    """The invocation a tool run answers: the call a model asked for (by ``tool_call_id``,
+    else the oldest pending call of ``name`` in the scope's conversation), else a new one,
+    written as pending."""
+    conversation_id = scope.conversation_id if scope else None
+    asked = pending.take(conversation_id, name, tool_call_id)
+    if asked is not None:
+        return asked
+    started = started_tool(
+        name,
+        arguments=arguments,
+        tool_call_id=tool_call_id,
+        conversation_id=conversation_id,
+        agent_id=scope.agent_id if scope else None,
+    )
+    await graph.add(nodes=[started])
+    return started
+
+
+async def end_tool_run(
+    graph: AsyncMemoryGraph,
+    pending: PendingToolCalls,
+    tool: ToolInvocation,
+    result: object,
+    error: BaseException | None,
+    seconds: float,
+) -> ToolInvocation:
+    """Write how a tool run ended, and remember it (a tool result sent to a model later
+    finds its invocation by call id); return the ended invocation."""
+    ended = finished_tool(tool, result, error, seconds)
+    await graph.add(nodes=[ended])
+    pending.put(ended)
+    return ended

@@ -8,7 +8,6 @@ out of it (``emit_spans``). Needs ``opentelemetry-sdk``: ``pip install "llm-memo
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,8 +16,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
-from ..errors import NodeNotFoundError, UsageError
+from ..errors import InvalidInputError, NodeNotFoundError, UsageError
 from ..pricing import priced
+from ..recording.scope import recording_failed
 from ..schema import Completion, EdgeType, Node, Prompt, ToolInvocation, ToolStatus
 from .genai import (
     MAX_RETRIEVED,
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from .._sync.graph import MemoryGraph
 
 __all__ = ["MAX_SPANS", "GraphSpanExporter", "emit_spans", "record_spans", "span_of", "spans_from_otlp_json"]
-
-log = logging.getLogger("llm_memory_graph.recording")
 
 #: Most spans one ``record_spans`` call (one export) takes.
 MAX_SPANS = 10_000
@@ -104,8 +102,6 @@ def record_spans(graph: MemoryGraph, spans: Sequence[GenAISpan]) -> int:
     :raises InvalidInputError: past ``MAX_SPANS`` spans, or for a span the model refuses.
     """
     if len(spans) > MAX_SPANS:
-        from ..errors import InvalidInputError
-
         raise InvalidInputError(f"at most {MAX_SPANS:,} spans a call, got {len(spans):,}", field="spans")
     existing: dict[str, Node] = {}
     for node_id in wanted_ids(spans):
@@ -141,7 +137,7 @@ class GraphSpanExporter(SpanExporter):
         try:
             record_spans(self._graph, [span_of(s) for s in spans])
         except Exception as error:
-            log.warning("llm-memory-graph could not record %d spans: %s", len(spans), error)
+            recording_failed(self._graph.metrics, "otel", f"{len(spans)} spans", error)
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
 

@@ -13,6 +13,7 @@ functions, generators, coroutines and async generators; each call enters a fresh
 
 from __future__ import annotations
 
+import abc
 import functools
 import inspect
 import logging
@@ -28,6 +29,7 @@ from ..errors import UsageError
 from ..schema import Edge, Instantiates, Prompt
 
 if TYPE_CHECKING:
+    from ..metrics import GraphMetrics
     from ..schema import Agent, Conversation
 
 __all__ = [
@@ -38,10 +40,20 @@ __all__ = [
     "enter_scope",
     "instantiation",
     "leave_scope",
+    "recording_failed",
     "scoped",
 ]
 
 log = logging.getLogger("llm_memory_graph.recording")
+
+
+def recording_failed(metrics: GraphMetrics | None, stage: str, what: str, error: Exception) -> None:
+    """Log and count (``recording_failures{stage}``) a recording that failed; the user's
+    code runs on."""
+    log.warning("llm-memory-graph could not record %s: %s", what, error)
+    if metrics is not None:
+        metrics.recording_failures.labels(stage).inc()
+
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -142,7 +154,7 @@ def instantiation(scope: Scope | None, prompt: Prompt) -> list[Edge]:
     return [Instantiates(source_id=prompt.id, target_id=scope.template_version_id)]
 
 
-class TrackerBase:
+class TrackerBase(abc.ABC):
     """A context manager that is also a decorator; subclasses say how to enter and leave.
 
     A tracker that records with ``await`` overrides ``__aenter__``/``__aexit__`` only: it
@@ -157,7 +169,7 @@ class TrackerBase:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        """Nothing to leave: ``__enter__`` refused."""
+        raise UsageError(f"{type(self).__name__} records with await: use 'async with'")
 
     async def __aenter__(self) -> Self:
         return self.__enter__()
@@ -172,10 +184,11 @@ class TrackerBase:
         """Whether plain functions and generators may be decorated."""
         return type(self).__enter__ is not TrackerBase.__enter__
 
+    @abc.abstractmethod
     def fresh(self) -> Self:
         """A copy to enter once: each call of a decorated function enters its own."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def returned(self, value: object) -> None:
         """Keep what the decorated function returned (a tool's result); no I/O."""
 

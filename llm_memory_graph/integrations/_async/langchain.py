@@ -19,10 +19,10 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from ..._async.tracking import end_tool_run, start_tool_run
 from ...metrics import GraphMetrics
 from ...recording.pending import PendingToolCalls
-from ...recording.scope import current_scope, log
-from ...recording.tools import finished_tool, started_tool
+from ...recording.scope import current_scope, recording_failed
 from ...schema import ToolInvocation
 from .. import langchain_calls
 from ..calls import ModelCall
@@ -104,20 +104,19 @@ class AsyncGraphCallbackHandler(AsyncCallbackHandler):
         **kwargs: Any,
     ) -> None:
         name = str((serialized or {}).get("name") or kwargs.get("name") or "tool")
-        tool_call_id = kwargs.get("tool_call_id")
+        arguments = inputs if inputs is not None else {"input": input_str}
         scope = current_scope(self._graph)
-        conversation_id = scope.conversation_id if scope else None
-        try:
-            tool = self._pending.take(conversation_id, name, tool_call_id)
-            if tool is None:
-                tool = started_tool(
+        try:  # the write runs inside the try in the synchronous twin too
+            tool = await self._home.run(
+                start_tool_run(
+                    self._graph,
+                    self._pending,
+                    scope,
                     name,
-                    arguments=inputs if inputs is not None else {"input": input_str},
-                    tool_call_id=tool_call_id,
-                    conversation_id=conversation_id,
-                    agent_id=scope.agent_id if scope else None,
+                    tool_call_id=kwargs.get("tool_call_id"),
+                    arguments=arguments,
                 )
-                await self._home.run(self._graph.add(nodes=[tool]))
+            )
         except Exception as error:
             self._failed(error)
             return
@@ -134,18 +133,14 @@ class AsyncGraphCallbackHandler(AsyncCallbackHandler):
         if started is None:
             return
         tool, at = started
-        ended = finished_tool(tool, result, error, time.perf_counter() - at)
+        seconds = time.perf_counter() - at
         try:
-            await self._home.run(self._graph.add(nodes=[ended]))
+            await self._home.run(end_tool_run(self._graph, self._pending, tool, result, error, seconds))
         except Exception as failure:
             self._failed(failure)
-            return
-        self._pending.put(ended)
 
     def _failed(self, error: Exception) -> None:
-        log.warning("llm-memory-graph could not record a LangChain run: %s", error)
-        if self._metrics is not None:
-            self._metrics.recording_failures.labels("langchain").inc()
+        recording_failed(self._metrics, "langchain", "a LangChain run", error)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._graph!r})"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...metrics import GraphMetrics
 from ...recording.pending import PendingToolCalls
-from ...recording.scope import current_scope, log
+from ...recording.scope import current_scope, recording_failed
 from ...recording.tools import finished_tool
 from ..calls import ModelCall, ProviderCalls, StreamAnswer
 
@@ -57,9 +57,7 @@ class AsyncCallRecorder:
         try:
             await self._write(call)
         except Exception as error:
-            log.warning("llm-memory-graph could not record a call to %s: %s", call.provider, error)
-            if self._metrics is not None:
-                self._metrics.recording_failures.labels(call.provider).inc()
+            recording_failed(self._metrics, call.provider, f"a call to {call.provider}", error)
             return False
         return True
 

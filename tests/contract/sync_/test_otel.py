@@ -248,3 +248,18 @@ def test_openllmetry_spans_in_its_own_attribute_style_make_the_same_graph(graph:
     answer = next(c for c in graph.find(types="Completion").items if c.content)  # type: ignore[attr-defined]
     assert (answer.provider, answer.input_tokens, answer.finish_reason) == ("openai", 42, "stop")  # type: ignore[attr-defined]
     assert tool.id in {n.id for n in graph.lineage(answer).nodes}
+
+
+def test_a_failed_export_is_reported_failed_and_counted(tmp_path: Any) -> None:
+    from prometheus_client import CollectorRegistry
+
+    registry = CollectorRegistry()
+    graph = MemoryGraph(store=SQLiteStore(tmp_path / "closed.db"), registry=registry)
+    graph.close()
+    provider = TracerProvider()
+    memory = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    with provider.get_tracer("test").start_as_current_span("chat") as span:
+        span.set_attributes({"gen_ai.operation.name": "chat", "gen_ai.request.model": "m"})
+    assert GraphSpanExporter(graph).export(memory.get_finished_spans()).name == "FAILURE"
+    assert registry.get_sample_value("llm_memory_graph_recording_failures_total", {"stage": "otel"}) == 1
