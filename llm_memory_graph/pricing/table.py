@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -103,9 +104,10 @@ class PriceTable:
 
     @classmethod
     def shipped(cls) -> PriceTable:
-        """The table this version of the library ships (``pricing/prices.json``)."""
-        text = (resources.files(__package__) / "prices.json").read_text(encoding="utf-8")
-        return cls.from_json(json.loads(text))
+        """The table this version of the library ships (``pricing/prices.json``), read and
+        parsed once per process: every graph opened prices from it by default, and a table
+        is never changed in place (``with_prices`` makes a new one)."""
+        return _shipped()
 
     def with_prices(self, models: Mapping[str, list[Mapping[str, Any]]]) -> PriceTable:
         """A table with ``models``' prices replacing (or adding to) this one's; its version
@@ -129,3 +131,9 @@ class PriceTable:
         day = at.date() if isinstance(at, datetime) else at
         found = [p for p in prices if p.starts <= day]
         return found[-1] if found else None
+
+
+@cache
+def _shipped() -> PriceTable:
+    text = (resources.files(__package__) / "prices.json").read_text(encoding="utf-8")
+    return PriceTable.from_json(json.loads(text))
